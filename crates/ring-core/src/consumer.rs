@@ -1,0 +1,352 @@
+//! The consumer's handle: it owns `head` and the filled slots.
+
+use core::cell::Cell;
+use core::fmt;
+
+use crate::chunks::ReadChunk;
+use crate::shared::{CONSUMER_GONE, PRODUCER_GONE, Shared};
+use crate::sync::{Arc, Ordering};
+use crate::{TryPopError, WaitState};
+
+/// Whether the benchmark-only ablation turned the cached tail off.
+const CACHE_TAIL: bool = !cfg!(feature = "ablation-uncached-indices");
+
+/// The reading end of a ring.
+///
+/// There is exactly one per ring: it is not `Clone`, and every operation
+/// that changes the ring takes `&mut self`. It is `Send` when `T` is, so it
+/// can move to another thread at any time, even mid-stream.
+///
+/// `W` is the flavour's [`WaitState`]; plain ring-core users leave it `()`.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, mut consumer) = ring_core::channel(4);
+/// producer.push_slice(&[1, 2, 3]);
+/// drop(producer);
+/// let all: Vec<u8> = consumer.try_iter().collect();
+/// assert_eq!(all, [1, 2, 3]);
+/// assert!(consumer.try_pop().unwrap_err().is_disconnected());
+/// ```
+pub struct Consumer<T, W: WaitState = ()> {
+    pub(crate) shared: Arc<Shared<T, W>>,
+    /// The consumer's own position. It can run ahead of `shared.head` only
+    /// while a [`ReadChunk`] iterator is being consumed, until it publishes.
+    pub(crate) head: usize,
+    /// The producer's `tail` as last loaded. The real tail can only be
+    /// further ahead, so this copy undercounts the items and is always safe
+    /// to trust for "there is an item".
+    cached_tail: Cell<usize>,
+}
+
+impl<T, W: WaitState> Consumer<T, W> {
+    pub(crate) fn new(shared: Arc<Shared<T, W>>) -> Self {
+        Self {
+            shared,
+            head: 0,
+            cached_tail: Cell::new(0),
+        }
+    }
+
+    /// Pops the oldest item unless the ring is empty; never waits.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPopError::Empty`] while the ring is empty and the producer is
+    /// there; [`TryPopError::Disconnected`] once the producer is gone and
+    /// every item it pushed has been popped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::TryPopError;
+    ///
+    /// let (mut producer, mut consumer) = ring_core::channel(2);
+    /// producer.try_push('a').unwrap();
+    /// drop(producer);
+    /// assert_eq!(consumer.try_pop(), Ok('a'));
+    /// assert_eq!(consumer.try_pop(), Err(TryPopError::Disconnected));
+    /// ```
+    #[inline]
+    pub fn try_pop(&mut self) -> Result<T, TryPopError> {
+        if self.items_at_least(1) == 0 {
+            self.recheck_empty()?;
+        }
+        // SAFETY: we are the consumer and `head` is a filled slot: the
+        // producer's release of it was acquired in `items_at_least` (here,
+        // in `recheck_empty`, or on an earlier call).
+        let value = unsafe { self.shared.read(self.head) };
+        self.release(1);
+        Ok(value)
+    }
+
+    /// Returns the oldest item without popping it, or `None` while the ring
+    /// is empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(2);
+    /// assert_eq!(consumer.peek(), None);
+    /// producer.try_push(5).unwrap();
+    /// assert_eq!(consumer.peek(), Some(&5));
+    /// assert_eq!(consumer.try_pop(), Ok(5));
+    /// ```
+    #[inline]
+    pub fn peek(&self) -> Option<&T> {
+        if self.items_at_least(1) == 0 {
+            return None;
+        }
+        // SAFETY: `head` is a filled slot we acquired; while the returned
+        // reference borrows `self`, no `&mut self` method can pop it, so the
+        // producer cannot reuse the slot either.
+        Some(unsafe { self.shared.item(self.head) })
+    }
+
+    /// Copies as many items as fit into `out`, in order, and frees their
+    /// slots at once; never waits.
+    ///
+    /// Returns how many were popped; the rest of `out` is left as it was.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(4);
+    /// producer.push_slice(&[1, 2, 3]);
+    /// let mut out = [0; 2];
+    /// assert_eq!(consumer.pop_slice(&mut out), 2);
+    /// assert_eq!(out, [1, 2]);
+    /// assert_eq!(consumer.try_pop(), Ok(3));
+    /// ```
+    #[inline]
+    pub fn pop_slice(&mut self, out: &mut [T]) -> usize
+    where
+        T: Copy,
+    {
+        let chunk = self.read_chunk(out.len());
+        let (first, second) = chunk.as_slices();
+        let popped = first.len() + second.len();
+        out[..first.len()].copy_from_slice(first);
+        out[first.len()..popped].copy_from_slice(second);
+        chunk.commit_all();
+        popped
+    }
+
+    /// Gives access in place to up to `max` items (fewer when fewer are
+    /// there), without copying them out.
+    ///
+    /// Read or modify them through [`as_slices`](ReadChunk::as_slices) and
+    /// [`as_mut_slices`](ReadChunk::as_mut_slices), then
+    /// [`commit`](ReadChunk::commit) how many to drop and free, or move them
+    /// out one by one through its [`IntoIterator`] impl. Dropping the chunk
+    /// without a commit leaves every item in the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(4);
+    /// producer.push_slice(&[1, 2, 3]);
+    /// let chunk = consumer.read_chunk(8);
+    /// let (first, second) = chunk.as_slices();
+    /// assert_eq!(first.iter().chain(second).sum::<i32>(), 6);
+    /// chunk.commit(2);
+    /// assert_eq!(consumer.try_pop(), Ok(3));
+    /// ```
+    pub fn read_chunk(&mut self, max: usize) -> ReadChunk<'_, T, W> {
+        let len = self.items_at_least(max).min(max);
+        ReadChunk::new(self, len)
+    }
+
+    /// An iterator over the items in the ring now, popping each; it ends
+    /// when the ring is empty, whether or not the producer is gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(4);
+    /// producer.push_slice(&[1, 2]);
+    /// assert_eq!(consumer.try_iter().collect::<Vec<_>>(), [1, 2]);
+    /// producer.push_slice(&[3]);
+    /// assert_eq!(consumer.try_iter().collect::<Vec<_>>(), [3]);
+    /// ```
+    pub fn try_iter(&mut self) -> impl Iterator<Item = T> + '_ {
+        core::iter::from_fn(move || self.try_pop().ok())
+    }
+
+    /// The number of items the ring holds at most; exactly what was asked
+    /// for in [`channel`](crate::channel).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_producer, consumer) = ring_core::channel::<u8>(7);
+    /// assert_eq!(consumer.capacity(), 7);
+    /// ```
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.shared.positions.capacity()
+    }
+
+    /// How many items are in the ring now. The producer may push more at any
+    /// moment, so the answer is a lower bound.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, consumer) = ring_core::channel(3);
+    /// producer.push_slice(&[1, 2]);
+    /// assert_eq!(consumer.len(), 2);
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.items_at_least(usize::MAX)
+    }
+
+    /// Whether the ring is empty now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_producer, consumer) = ring_core::channel::<u8>(3);
+    /// assert!(consumer.is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.items_at_least(1) == 0
+    }
+
+    /// Whether the ring is full now (the producer may have been waiting for
+    /// space).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, consumer) = ring_core::channel(2);
+    /// producer.push_slice(&[1, 2]);
+    /// assert!(consumer.is_full());
+    /// ```
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        self.len() == self.capacity()
+    }
+
+    /// Whether the producer is gone. Items it pushed before may still be in
+    /// the ring: pop until [`TryPopError::Disconnected`] to drain them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(1);
+    /// producer.try_push(1).unwrap();
+    /// drop(producer);
+    /// assert!(consumer.is_disconnected());
+    /// assert_eq!(consumer.try_pop(), Ok(1));
+    /// ```
+    #[inline]
+    pub fn is_disconnected(&self) -> bool {
+        self.shared.is_gone(PRODUCER_GONE)
+    }
+
+    /// The flavour's waiting state, shared with the producer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_producer, consumer) = ring_core::channel::<u8>(1);
+    /// let (): &() = consumer.wait_state();
+    /// ```
+    #[inline]
+    pub fn wait_state(&self) -> &W {
+        &self.shared.wait_state
+    }
+
+    /// Called when the ring looked empty: says why, or `Ok` if an item
+    /// turned up after all. [`TryPopError::Disconnected`] only if the
+    /// producer is gone and a fresh look at `tail` still finds nothing.
+    ///
+    /// The order matters (flume#120): the flag is read first, and only then
+    /// the tail. Trusting the earlier look at the tail could miss an item
+    /// pushed just before the producer dropped, and report a disconnection
+    /// with an item still in the ring.
+    #[cold]
+    pub(crate) fn recheck_empty(&self) -> Result<(), TryPopError> {
+        if !self.shared.is_gone(PRODUCER_GONE) {
+            return Err(TryPopError::Empty);
+        }
+        // The Acquire load of the flag synchronized with the producer's
+        // Release, which followed its last tail store, so this reload sees
+        // the final tail.
+        if self.items_at_least(1) == 0 {
+            Err(TryPopError::Disconnected)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The number of filled slots, reloading the producer's `tail` only
+    /// when the cached copy shows fewer than `wanted` (rigtorp's cached
+    /// index).
+    #[inline(always)]
+    pub(crate) fn items_at_least(&self, wanted: usize) -> usize {
+        let positions = self.shared.positions;
+        if CACHE_TAIL {
+            let items = positions.distance(self.head, self.cached_tail.get());
+            if items >= wanted {
+                return items;
+            }
+        }
+        // Acquire: pairs with the producer's Release store of `tail`, so its
+        // writes of the slots happen before our reads.
+        let tail = self.shared.tail.load(Ordering::Acquire);
+        self.cached_tail.set(tail);
+        positions.distance(self.head, tail)
+    }
+
+    /// Moves `head` past `count` items the consumer has moved out or
+    /// dropped, without publishing it.
+    #[inline(always)]
+    pub(crate) fn advance_local(&mut self, count: usize) {
+        self.head = self.shared.positions.advance(self.head, count);
+    }
+
+    /// Publishes `head`, freeing the slots behind it, and tells the flavour.
+    #[inline(always)]
+    pub(crate) fn publish(&mut self) {
+        // Release: our reads and drops of the freed slots happen before the
+        // producer's Acquire load that sees this head, hence before it
+        // overwrites them.
+        self.shared.head.store(self.head, Ordering::Release);
+        self.shared.wait_state.after_pop();
+    }
+
+    /// Frees the `count` slots after `head`, whose items the consumer has
+    /// moved out or dropped.
+    #[inline(always)]
+    pub(crate) fn release(&mut self, count: usize) {
+        self.advance_local(count);
+        self.publish();
+    }
+}
+
+impl<T, W: WaitState> Drop for Consumer<T, W> {
+    fn drop(&mut self) {
+        // A `ReadChunk` iterator that was leaked with `mem::forget` may have
+        // moved items out without publishing; publish them now, so that the
+        // ring's drop does not drop them a second time. Release pairs with
+        // the `Arc` drop's synchronization like any head store.
+        self.shared.head.store(self.head, Ordering::Release);
+        self.shared.mark_gone(CONSUMER_GONE);
+        self.shared.wait_state.after_consumer_drop();
+    }
+}
+
+impl<T, W: WaitState> fmt::Debug for Consumer<T, W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Consumer")
+            .field("capacity", &self.capacity())
+            .field("len", &self.len())
+            .field("is_disconnected", &self.is_disconnected())
+            .finish_non_exhaustive()
+    }
+}

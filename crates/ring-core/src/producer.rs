@@ -1,0 +1,306 @@
+//! The producer's handle: it owns `tail` and the free slots.
+
+use core::cell::Cell;
+use core::fmt;
+
+use crate::chunks::WriteChunkUninit;
+use crate::shared::{CONSUMER_GONE, PRODUCER_GONE, Shared};
+use crate::sync::{Arc, Ordering};
+use crate::{TryPushError, WaitState};
+
+/// Whether the benchmark-only ablation turned the cached head off.
+const CACHE_HEAD: bool = !cfg!(feature = "ablation-uncached-indices");
+
+/// The writing end of a ring.
+///
+/// There is exactly one per ring: it is not `Clone`, and every operation
+/// that changes the ring takes `&mut self`. It is `Send` when `T` is, so it
+/// can move to another thread at any time, even mid-stream.
+///
+/// `W` is the flavour's [`WaitState`]; plain ring-core users leave it `()`.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, mut consumer) = ring_core::channel(2);
+/// std::thread::spawn(move || {
+///     for i in 0..10u32 {
+///         while let Err(error) = producer.try_push(i) {
+///             assert!(error.is_full());
+///             std::hint::spin_loop();
+///         }
+///     }
+/// });
+/// let mut received = Vec::new();
+/// while received.len() < 10 {
+///     if let Ok(value) = consumer.try_pop() {
+///         received.push(value);
+///     }
+/// }
+/// assert_eq!(received, (0..10).collect::<Vec<_>>());
+/// ```
+pub struct Producer<T, W: WaitState = ()> {
+    pub(crate) shared: Arc<Shared<T, W>>,
+    /// The producer's own position, always equal to `shared.tail` once a
+    /// method returns; kept here so that the producer never loads its own
+    /// atomic.
+    pub(crate) tail: usize,
+    /// The consumer's `head` as last loaded. The real head can only be
+    /// further ahead, so this copy undercounts the free slots and is always
+    /// safe to trust for "there is room".
+    cached_head: Cell<usize>,
+}
+
+impl<T, W: WaitState> Producer<T, W> {
+    pub(crate) fn new(shared: Arc<Shared<T, W>>) -> Self {
+        Self {
+            shared,
+            tail: 0,
+            cached_head: Cell::new(0),
+        }
+    }
+
+    /// Pushes `value` unless the ring is full or the consumer is gone; never
+    /// waits.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPushError::Disconnected`] once the consumer is gone,
+    /// [`TryPushError::Full`] while the ring is full; either hands the value
+    /// back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(1);
+    /// assert_eq!(producer.try_push(1), Ok(()));
+    /// assert!(producer.try_push(2).unwrap_err().is_full());
+    /// assert_eq!(consumer.try_pop(), Ok(1));
+    /// ```
+    #[inline]
+    pub fn try_push(&mut self, value: T) -> Result<(), TryPushError<T>> {
+        if self.consumer_gone() {
+            return Err(TryPushError::Disconnected(value));
+        }
+        if self.free_slots_at_least(1) == 0 {
+            return Err(TryPushError::Full(value));
+        }
+        // SAFETY: we are the producer and `tail` is a free slot: the
+        // consumer's release of it was acquired in `free_slots_at_least`.
+        unsafe { self.shared.write(self.tail, value) };
+        self.publish(1);
+        Ok(())
+    }
+
+    /// Copies as many items of `items` as fit, in order, and publishes them
+    /// at once; never waits.
+    ///
+    /// Returns how many were pushed: all of them, fewer when the ring fills
+    /// up, none once the consumer is gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(3);
+    /// assert_eq!(producer.push_slice(&[1, 2, 3, 4]), 3);
+    /// let mut out = [0; 4];
+    /// assert_eq!(consumer.pop_slice(&mut out), 3);
+    /// assert_eq!(out, [1, 2, 3, 0]);
+    /// ```
+    #[inline]
+    pub fn push_slice(&mut self, items: &[T]) -> usize
+    where
+        T: Copy,
+    {
+        if self.consumer_gone() {
+            return 0;
+        }
+        self.write_chunk_uninit(items.len()).fill_from_slice(items)
+    }
+
+    /// Reserves up to `max` free slots (fewer when fewer are free) for
+    /// writing in place, without copying through an intermediate buffer.
+    ///
+    /// Write the slots through
+    /// [`as_mut_slices`](WriteChunkUninit::as_mut_slices) and publish them
+    /// with [`commit`](WriteChunkUninit::commit), or let
+    /// [`fill_from_iter`](WriteChunkUninit::fill_from_iter) do both safely.
+    /// Nothing is visible to the consumer before the commit, which
+    /// publishes the whole batch with one index store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(4);
+    /// let chunk = producer.write_chunk_uninit(8);
+    /// assert_eq!(chunk.len(), 4);
+    /// assert_eq!(chunk.fill_from_iter(10..12), 2);
+    /// assert_eq!(consumer.try_pop(), Ok(10));
+    /// assert_eq!(consumer.try_pop(), Ok(11));
+    /// ```
+    pub fn write_chunk_uninit(&mut self, max: usize) -> WriteChunkUninit<'_, T, W> {
+        let len = self.free_slots_at_least(max).min(max);
+        WriteChunkUninit::new(self, len)
+    }
+
+    /// The number of items the ring holds at most; exactly what was asked
+    /// for in [`channel`](crate::channel).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, _consumer) = ring_core::channel::<u8>(1000);
+    /// assert_eq!(producer.capacity(), 1000);
+    /// ```
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.shared.positions.capacity()
+    }
+
+    /// How many slots are free now. The consumer may free more at any
+    /// moment, so the answer is a lower bound.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, _consumer) = ring_core::channel(3);
+    /// producer.try_push(1).unwrap();
+    /// assert_eq!(producer.free_slots(), 2);
+    /// ```
+    #[inline]
+    pub fn free_slots(&self) -> usize {
+        self.free_slots_at_least(usize::MAX)
+    }
+
+    /// How many items are in the ring now. The consumer may pop at any
+    /// moment, so the answer is an upper bound.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, _consumer) = ring_core::channel(3);
+    /// producer.push_slice(&[1, 2]);
+    /// assert_eq!(producer.len(), 2);
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.capacity() - self.free_slots()
+    }
+
+    /// Whether the ring holds no items now (the consumer may have popped the
+    /// last one just before).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, _consumer) = ring_core::channel::<u8>(3);
+    /// assert!(producer.is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the ring is full now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, _consumer) = ring_core::channel(1);
+    /// producer.try_push(1).unwrap();
+    /// assert!(producer.is_full());
+    /// ```
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        self.free_slots_at_least(1) == 0
+    }
+
+    /// Whether the consumer is gone. Once it is, it stays gone, and every
+    /// push fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, consumer) = ring_core::channel::<u8>(1);
+    /// assert!(!producer.is_disconnected());
+    /// drop(consumer);
+    /// assert!(producer.is_disconnected());
+    /// ```
+    #[inline]
+    pub fn is_disconnected(&self) -> bool {
+        self.shared.is_gone(CONSUMER_GONE)
+    }
+
+    /// The flavour's waiting state, shared with the consumer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (producer, _consumer) = ring_core::channel::<u8>(1);
+    /// let (): &() = producer.wait_state();
+    /// ```
+    #[inline]
+    pub fn wait_state(&self) -> &W {
+        &self.shared.wait_state
+    }
+
+    /// Whether the consumer is gone, for the hot path: one load of a cache
+    /// line that nobody writes while both handles live.
+    ///
+    /// `Acquire` costs nothing more than `Relaxed` on x86 and is what
+    /// [`Shared::is_gone`] provides; the producer needs no data from the
+    /// consumer's drop, but sharing the one function keeps the reasoning in
+    /// one place.
+    #[inline(always)]
+    fn consumer_gone(&self) -> bool {
+        self.shared.is_gone(CONSUMER_GONE)
+    }
+
+    /// The number of free slots, reloading the consumer's `head` only when
+    /// the cached copy shows fewer than `wanted` (rigtorp's cached index).
+    #[inline(always)]
+    pub(crate) fn free_slots_at_least(&self, wanted: usize) -> usize {
+        let positions = self.shared.positions;
+        if CACHE_HEAD {
+            let free = positions.capacity() - positions.distance(self.cached_head.get(), self.tail);
+            if free >= wanted {
+                return free;
+            }
+        }
+        // Acquire: pairs with the consumer's Release store of `head`, so its
+        // reads (and drops) of the slots it freed happen before we overwrite
+        // them.
+        let head = self.shared.head.load(Ordering::Acquire);
+        self.cached_head.set(head);
+        positions.capacity() - positions.distance(head, self.tail)
+    }
+
+    /// Publishes the `count` slots after `tail`, which the producer has
+    /// filled, and tells the flavour.
+    #[inline(always)]
+    pub(crate) fn publish(&mut self, count: usize) {
+        let tail = self.shared.positions.advance(self.tail, count);
+        // Release: the writes of the filled slots happen before the
+        // consumer's Acquire load that sees this tail.
+        self.shared.tail.store(tail, Ordering::Release);
+        self.tail = tail;
+        self.shared.wait_state.after_push();
+    }
+}
+
+impl<T, W: WaitState> Drop for Producer<T, W> {
+    fn drop(&mut self) {
+        self.shared.mark_gone(PRODUCER_GONE);
+        self.shared.wait_state.after_producer_drop();
+    }
+}
+
+impl<T, W: WaitState> fmt::Debug for Producer<T, W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Producer")
+            .field("capacity", &self.capacity())
+            .field("len", &self.len())
+            .field("is_disconnected", &self.is_disconnected())
+            .finish_non_exhaustive()
+    }
+}

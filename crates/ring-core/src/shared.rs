@@ -1,0 +1,359 @@
+//! The shared block: the slot storage, the two indices, the disconnection
+//! flags and the flavour's waiting state. Every `unsafe` operation on the
+//! slots lives in this file.
+//!
+//! # Layout
+//!
+//! The block sits in one `Arc` allocation. `head` and `tail` each fill a
+//! `CachePadded` line of their own (128 bytes on x86-64, covering the
+//! adjacent-line prefetcher), so the consumer's stores to `head` never
+//! invalidate the line holding `tail` and the other way round. The fields
+//! both sides only read (`positions`, `slots`, ...) come after them on lines
+//! that nobody writes while the ring runs. The waiting state has lines of its
+//! own, because a waiting side writes it. The slots live in a separate boxed
+//! array with `padding` unused slots (at least one cache line) on either end,
+//! so that no neighbouring heap allocation shares a cache line with a slot.
+
+use alloc::boxed::Box;
+use core::alloc::Layout;
+use core::cell::UnsafeCell;
+use core::mem::{self, MaybeUninit};
+use core::ptr;
+
+use crossbeam_utils::CachePadded;
+
+use crate::positions::{MAX_CAPACITY, Positions};
+use crate::sync::{AtomicU8, AtomicUsize, Ordering, SlotAccessLog};
+
+/// An index, padded to a cache line of its own unless the benchmark-only
+/// ablation asks for false sharing.
+#[cfg(not(feature = "ablation-unpadded-indices"))]
+pub(crate) type IndexCell = CachePadded<AtomicUsize>;
+#[cfg(feature = "ablation-unpadded-indices")]
+pub(crate) type IndexCell = AtomicUsize;
+
+fn new_index_cell() -> IndexCell {
+    #[cfg(not(feature = "ablation-unpadded-indices"))]
+    return CachePadded::new(AtomicUsize::new(0));
+    #[cfg(feature = "ablation-unpadded-indices")]
+    return AtomicUsize::new(0);
+}
+
+/// One slot of storage; `MaybeUninit` because most slots are empty.
+type Slot<T> = UnsafeCell<MaybeUninit<T>>;
+
+/// The bit of [`Shared::gone`] the producer sets when it is dropped.
+pub(crate) const PRODUCER_GONE: u8 = 1;
+/// The bit of [`Shared::gone`] the consumer sets when it is dropped.
+pub(crate) const CONSUMER_GONE: u8 = 2;
+
+/// The state both handles point to.
+pub(crate) struct Shared<T, W> {
+    /// The consumer's position: the next item to pop. Stored only by the
+    /// consumer, always in `0 .. 2 * capacity`.
+    pub(crate) head: IndexCell,
+    /// The producer's position: the next slot to fill. Stored only by the
+    /// producer, always in `0 .. 2 * capacity`.
+    pub(crate) tail: IndexCell,
+    /// The flavour's waiting state.
+    pub(crate) wait_state: CachePadded<W>,
+    /// Capacity and index arithmetic.
+    pub(crate) positions: Positions,
+    /// `PRODUCER_GONE | CONSUMER_GONE` bits, set once each when a handle drops.
+    gone: AtomicU8,
+    /// How many unused slots pad the storage on each end.
+    padding: usize,
+    /// `padding + capacity + padding` slots. The slots `padding + slot(p)`
+    /// for positions `p` in `head .. tail` hold initialized items; all
+    /// others are uninitialized.
+    slots: Box<[Slot<T>]>,
+    /// Loom's view of the slot accesses; empty outside loom.
+    access_log: SlotAccessLog,
+}
+
+// SAFETY: the handles move items of type `T` between threads, hence
+// `T: Send`. A slot is accessed by one side at a time: the producer only
+// touches free slots and the consumer only filled ones, and the index
+// protocol (Release stores, Acquire loads) orders every hand-over. `T` need
+// not be `Sync` because no slot is ever read from two threads at once. `W` is
+// `Sync` by the `WaitState` bound, which flavours rely on.
+unsafe impl<T: Send, W: Send + Sync> Sync for Shared<T, W> {}
+// SAFETY: as above; dropping the block on either thread drops the remaining
+// `T`s there, which `T: Send` allows.
+unsafe impl<T: Send, W: Send + Sync> Send for Shared<T, W> {}
+
+/// The width of the padding on each end of the slot storage, in bytes: one
+/// `CachePadded` line, the unit the platform's false sharing works in.
+const PADDING_BYTES: usize = mem::size_of::<CachePadded<u8>>();
+
+/// How many unused slots pad each end of the storage of `T`s.
+fn padding_slots<T>() -> usize {
+    match mem::size_of::<T>() {
+        0 => 0,
+        item_size => PADDING_BYTES.div_ceil(item_size),
+    }
+}
+
+/// The largest capacity for which [`Shared::new`] does not panic.
+pub(crate) fn max_capacity<T>() -> usize {
+    match mem::size_of::<T>() {
+        0 => MAX_CAPACITY,
+        item_size => (isize::MAX as usize / item_size - 2 * padding_slots::<T>()).min(MAX_CAPACITY),
+    }
+}
+
+impl<T, W: Default> Shared<T, W> {
+    /// Allocates the storage for `capacity` items.
+    ///
+    /// # Panics
+    ///
+    /// If `capacity` is 0, or if the storage's size in bytes overflows
+    /// `isize::MAX`.
+    pub(crate) fn new(capacity: usize) -> Self {
+        let positions = Positions::new(capacity);
+        let item_size = mem::size_of::<T>();
+        let padding = padding_slots::<T>();
+        let slot_count = capacity
+            .checked_add(2 * padding)
+            .filter(|&count| Layout::array::<T>(count).is_ok())
+            .unwrap_or_else(|| {
+                panic!(
+                    "ring capacity {capacity} is too large: {capacity} items of {item_size} bytes \
+                     overflow the largest allocation (isize::MAX bytes)"
+                )
+            });
+        // SAFETY: a slot is an `UnsafeCell<MaybeUninit<T>>`, for which any
+        // contents, initialized or not, are valid.
+        let slots = unsafe { Box::<[Slot<T>]>::new_uninit_slice(slot_count).assume_init() };
+        Self {
+            head: new_index_cell(),
+            tail: new_index_cell(),
+            wait_state: CachePadded::new(W::default()),
+            positions,
+            gone: AtomicU8::new(0),
+            padding,
+            slots,
+            access_log: SlotAccessLog::new(capacity),
+        }
+    }
+}
+
+impl<T, W> Shared<T, W> {
+    /// Records that one handle is gone.
+    ///
+    /// `Release`: everything the dropping side did before (its last index
+    /// store in particular) happens before the other side's `Acquire` load
+    /// of the flag in [`Self::is_gone`].
+    pub(crate) fn mark_gone(&self, side: u8) {
+        self.gone.fetch_or(side, Ordering::Release);
+    }
+
+    /// Whether the handle named by `side` is gone.
+    ///
+    /// `Acquire`: pairs with the `Release` of [`Self::mark_gone`], so that a
+    /// load of the gone side's index made after this one sees its final
+    /// value.
+    pub(crate) fn is_gone(&self, side: u8) -> bool {
+        self.gone.load(Ordering::Acquire) & side != 0
+    }
+
+    /// The one place that turns a slot number into a pointer: `len` slots
+    /// from `first_slot` on, as a raw slice.
+    ///
+    /// The arithmetic is safe (`wrapping_add` cannot cause undefined
+    /// behaviour by itself); the callers' `unsafe` blocks rely on the range
+    /// being inside the storage, which the `debug_assert` checks.
+    #[inline(always)]
+    fn slot_range(&self, first_slot: usize, len: usize) -> *mut [MaybeUninit<T>] {
+        debug_assert!(first_slot + len <= self.positions.capacity());
+        // `UnsafeCell::raw_get` keeps the provenance of `as_ptr`, which
+        // covers the whole array and permits writes through the cell.
+        let first = UnsafeCell::raw_get(self.slots.as_ptr().wrapping_add(self.padding + first_slot));
+        ptr::slice_from_raw_parts_mut(first, len)
+    }
+
+    /// The slots of the `len` positions from `position` on, split at the end
+    /// of the storage: the first run and the run that wraps to slot 0.
+    #[inline(always)]
+    fn position_range(
+        &self,
+        position: usize,
+        len: usize,
+    ) -> (*mut [MaybeUninit<T>], *mut [MaybeUninit<T>]) {
+        let (first_len, second_len) = self.positions.split(position, len);
+        let first_slot = self.positions.slot(position);
+        (self.slot_range(first_slot, first_len), self.slot_range(0, second_len))
+    }
+
+    /// Moves `value` into the free slot at `position`.
+    ///
+    /// # Safety
+    ///
+    /// Only the producer may call this, for a position in `tail .. head +
+    /// capacity` (a free slot) whose emptying it has acquired.
+    #[inline(always)]
+    pub(crate) unsafe fn write(&self, position: usize, value: T) {
+        let slot = self.positions.slot(position);
+        self.access_log.writing(slot, 1);
+        let target = self.slot_range(slot, 1).cast::<MaybeUninit<T>>();
+        // SAFETY: the slot is in bounds and free, and no other reference to
+        // it exists, as the caller guarantees.
+        unsafe { target.write(MaybeUninit::new(value)) };
+    }
+
+    /// Moves the item at `position` out of its slot, which becomes free once
+    /// the consumer publishes a head past it.
+    ///
+    /// # Safety
+    ///
+    /// Only the consumer may call this, for a position in `head .. tail` (a
+    /// filled slot) whose filling it has acquired, and it must not read or
+    /// drop the item again.
+    #[inline(always)]
+    pub(crate) unsafe fn read(&self, position: usize) -> T {
+        let slot = self.positions.slot(position);
+        self.access_log.reading(slot, 1);
+        let source = self.slot_range(slot, 1).cast::<T>();
+        // SAFETY: the slot is in bounds and holds an initialized item, which
+        // the caller takes over, as the caller guarantees.
+        unsafe { source.read() }
+    }
+
+    /// Drops the item at `position` in place.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Self::read`]: the item is the consumer's and is dropped once.
+    #[inline(always)]
+    pub(crate) unsafe fn drop_item(&self, position: usize) {
+        let slot = self.positions.slot(position);
+        self.access_log.writing(slot, 1);
+        let item = self.slot_range(slot, 1).cast::<T>();
+        // SAFETY: the slot is in bounds and holds an initialized item that
+        // the caller gives up, as the caller guarantees.
+        unsafe { ptr::drop_in_place(item) };
+    }
+
+    /// A shared reference to the item at `position`.
+    ///
+    /// # Safety
+    ///
+    /// Only the consumer may call this, for a filled position it has
+    /// acquired, and it must not move, drop or mutate the item (nor let the
+    /// producer reuse its slot) while the reference lives.
+    #[inline(always)]
+    pub(crate) unsafe fn item(&self, position: usize) -> &T {
+        let slot = self.positions.slot(position);
+        self.access_log.reading(slot, 1);
+        let item = self.slot_range(slot, 1).cast::<T>();
+        // SAFETY: the slot is in bounds and initialized, and the caller
+        // keeps it so for the reference's lifetime.
+        unsafe { &*item }
+    }
+
+    /// The free slots of the `len` positions from `position` on, as one or
+    /// two mutable slices.
+    ///
+    /// # Safety
+    ///
+    /// Only the producer may call this, for free positions whose emptying it
+    /// has acquired, and it must hold no other reference to those slots
+    /// while the slices live.
+    #[allow(clippy::mut_from_ref, reason = "the producer owns free slots exclusively")]
+    pub(crate) unsafe fn vacant_slices(
+        &self,
+        position: usize,
+        len: usize,
+    ) -> (&mut [MaybeUninit<T>], &mut [MaybeUninit<T>]) {
+        let (first, second) = self.position_range(position, len);
+        self.access_log.writing(self.positions.slot(position), first.len());
+        self.access_log.writing(0, second.len());
+        // SAFETY: the two ranges are in bounds, disjoint, and free slots the
+        // caller holds exclusively; any bytes are valid `MaybeUninit`s.
+        let first = unsafe { &mut *first };
+        // SAFETY: as for the first range.
+        let second = unsafe { &mut *second };
+        (first, second)
+    }
+
+    /// The items of the `len` positions from `position` on, as one or two
+    /// shared slices.
+    ///
+    /// # Safety
+    ///
+    /// Only the consumer may call this, for filled positions whose filling
+    /// it has acquired, and it must not move, drop or mutate those items
+    /// while the slices live.
+    pub(crate) unsafe fn occupied(&self, position: usize, len: usize) -> (&[T], &[T]) {
+        let (first, second) = self.position_range(position, len);
+        self.access_log.reading(self.positions.slot(position), first.len());
+        self.access_log.reading(0, second.len());
+        // SAFETY: the two ranges are in bounds and initialized, and the
+        // caller keeps them so; `MaybeUninit<T>` has `T`'s layout.
+        let first = unsafe { &*(first as *const [T]) };
+        // SAFETY: as for the first range.
+        let second = unsafe { &*(second as *const [T]) };
+        (first, second)
+    }
+
+    /// The items of the `len` positions from `position` on, as one or two
+    /// mutable slices.
+    ///
+    /// # Safety
+    ///
+    /// Only the consumer may call this, for filled positions whose filling
+    /// it has acquired, and it must hold no other reference to those items
+    /// while the slices live.
+    #[allow(clippy::mut_from_ref, reason = "the consumer owns filled slots exclusively")]
+    pub(crate) unsafe fn occupied_slices(
+        &self,
+        position: usize,
+        len: usize,
+    ) -> (&mut [T], &mut [T]) {
+        let (first, second) = self.position_range(position, len);
+        self.access_log.writing(self.positions.slot(position), first.len());
+        self.access_log.writing(0, second.len());
+        // SAFETY: the two ranges are in bounds, disjoint, initialized and
+        // held exclusively by the caller; `MaybeUninit<T>` has `T`'s layout.
+        let first = unsafe { &mut *(first as *mut [T]) };
+        // SAFETY: as for the first range.
+        let second = unsafe { &mut *(second as *mut [T]) };
+        (first, second)
+    }
+}
+
+impl<T, W> Drop for Shared<T, W> {
+    /// Drops the items still in the ring, each exactly once, even if one of
+    /// their destructors panics.
+    fn drop(&mut self) {
+        // Relaxed suffices: the last handle's `Arc` drop synchronized with
+        // the other's (the `Arc` count is released and acquired), so both
+        // final index stores happen before this point. The atomics, not any
+        // handle's cached copy, are the truth here.
+        let head = self.head.load(Ordering::Relaxed);
+        let tail = self.tail.load(Ordering::Relaxed);
+        if !mem::needs_drop::<T>() {
+            return;
+        }
+        let len = self.positions.distance(head, tail);
+        // SAFETY: we are the last owner, and `head .. tail` are exactly the
+        // filled positions.
+        let (first, second) = unsafe { self.occupied_slices(head, len) };
+        // Locals drop in reverse order, and the second guard still runs if
+        // the first panics. `drop_in_place` on a slice goes on with the
+        // remaining elements when one panics, so every item is dropped once.
+        let _second = DropSliceOnExit(second);
+        let _first = DropSliceOnExit(first);
+    }
+}
+
+/// Drops a slice of items in place when it goes out of scope.
+struct DropSliceOnExit<'a, T>(&'a mut [T]);
+
+impl<T> Drop for DropSliceOnExit<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: the slice holds initialized items that nobody uses again:
+        // they are the remaining items of a ring being freed.
+        unsafe { ptr::drop_in_place(self.0) };
+    }
+}

@@ -1,0 +1,261 @@
+//! Random sequences of every operation, checked step by step against a
+//! `VecDeque` (a property test, shrunk to a minimal failing sequence by
+//! proptest).
+
+mod common;
+
+use std::collections::VecDeque;
+use std::mem::MaybeUninit;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+
+use common::{Tracked, drop_count};
+use proptest::prelude::*;
+use ring_core::{TryPopError, TryPushError, channel};
+
+#[derive(Clone, Debug)]
+enum Operation {
+    TryPush,
+    PushSlice(usize),
+    /// Reserve up to `max` slots, write `written` of them and commit
+    /// `committed` of those.
+    WriteChunk { max: usize, written: usize, committed: usize },
+    FillFromIter { max: usize, available: usize },
+    TryPop,
+    PopSlice(usize),
+    /// Lend up to `max` items and drop `committed` of them.
+    ReadChunk { max: usize, committed: usize },
+    /// Lend up to `max` items and move `taken` of them out.
+    ReadChunkIter { max: usize, taken: usize },
+    Peek,
+    DropProducer,
+    DropConsumer,
+}
+
+fn operation() -> impl Strategy<Value = Operation> {
+    prop_oneof![
+        4 => Just(Operation::TryPush),
+        2 => (0..10usize).prop_map(Operation::PushSlice),
+        2 => (0..10usize, 0..10usize, 0..10usize)
+            .prop_map(|(max, written, committed)| Operation::WriteChunk { max, written, committed }),
+        1 => (0..10usize, 0..10usize).prop_map(|(max, available)| Operation::FillFromIter { max, available }),
+        4 => Just(Operation::TryPop),
+        2 => (0..10usize).prop_map(Operation::PopSlice),
+        2 => (0..10usize, 0..10usize).prop_map(|(max, committed)| Operation::ReadChunk { max, committed }),
+        1 => (0..10usize, 0..10usize).prop_map(|(max, taken)| Operation::ReadChunkIter { max, taken }),
+        1 => Just(Operation::Peek),
+        1 => Just(Operation::DropProducer),
+        1 => Just(Operation::DropConsumer),
+    ]
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: if cfg!(miri) { 8 } else { 512 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Runs `operations` on a ring of `u32`s and on a `VecDeque`, comparing
+/// every result and every size query.
+fn check_copy_items(capacity: usize, operations: &[Operation]) {
+    let (producer, consumer) = channel::<u32>(capacity);
+    let (mut producer, mut consumer) = (Some(producer), Some(consumer));
+    let mut model = VecDeque::new();
+    let mut next = 0u32;
+    let mut fresh = |count: usize| -> Vec<u32> {
+        let values = (next..next + count as u32).collect();
+        next += count as u32;
+        values
+    };
+    for operation in operations {
+        let free = capacity - model.len();
+        let consumer_alive = consumer.is_some();
+        match (operation, producer.as_mut(), consumer.as_mut()) {
+            (Operation::TryPush, Some(producer), _) => {
+                let value = fresh(1)[0];
+                let result = producer.try_push(value);
+                if !consumer_alive {
+                    assert_eq!(result, Err(TryPushError::Disconnected(value)));
+                } else if free == 0 {
+                    assert_eq!(result, Err(TryPushError::Full(value)));
+                } else {
+                    assert_eq!(result, Ok(()));
+                    model.push_back(value);
+                }
+            }
+            (Operation::PushSlice(count), Some(producer), _) => {
+                let values = fresh(*count);
+                let pushed = producer.push_slice(&values);
+                let expected = if consumer_alive { free.min(*count) } else { 0 };
+                assert_eq!(pushed, expected);
+                model.extend(&values[..pushed]);
+            }
+            (Operation::WriteChunk { max, written, committed }, Some(producer), _) => {
+                let mut chunk = producer.write_chunk_uninit(*max);
+                assert_eq!(chunk.len(), free.min(*max));
+                let written = (*written).min(chunk.len());
+                let committed = (*committed).min(written);
+                let values = fresh(written);
+                let (first, second) = chunk.as_mut_slices();
+                assert_eq!(first.len() + second.len(), free.min(*max));
+                for (slot, value) in first.iter_mut().chain(second.iter_mut()).zip(&values) {
+                    *slot = MaybeUninit::new(*value);
+                }
+                // SAFETY: `committed <= written` slots were written above.
+                unsafe { chunk.commit(committed) };
+                model.extend(&values[..committed]);
+            }
+            (Operation::FillFromIter { max, available }, Some(producer), _) => {
+                let values = fresh(*available);
+                let pushed = producer.write_chunk_uninit(*max).fill_from_iter(values.iter().copied());
+                assert_eq!(pushed, free.min(*max).min(*available));
+                model.extend(&values[..pushed]);
+            }
+            (Operation::TryPop, _, Some(consumer)) => {
+                let expected = match model.pop_front() {
+                    Some(value) => Ok(value),
+                    None if producer.is_none() => Err(TryPopError::Disconnected),
+                    None => Err(TryPopError::Empty),
+                };
+                assert_eq!(consumer.try_pop(), expected);
+            }
+            (Operation::PopSlice(count), _, Some(consumer)) => {
+                let mut out = vec![u32::MAX; *count];
+                let popped = consumer.pop_slice(&mut out);
+                assert_eq!(popped, model.len().min(*count));
+                let expected: Vec<u32> = model.drain(..popped).collect();
+                assert_eq!(&out[..popped], &expected[..]);
+                assert!(out[popped..].iter().all(|&value| value == u32::MAX));
+            }
+            (Operation::ReadChunk { max, committed }, _, Some(consumer)) => {
+                let chunk = consumer.read_chunk(*max);
+                let len = model.len().min(*max);
+                assert_eq!(chunk.len(), len);
+                let (first, second) = chunk.as_slices();
+                let seen: Vec<u32> = first.iter().chain(second).copied().collect();
+                assert_eq!(seen, model.iter().take(len).copied().collect::<Vec<_>>());
+                let committed = (*committed).min(len);
+                chunk.commit(committed);
+                model.drain(..committed);
+            }
+            (Operation::ReadChunkIter { max, taken }, _, Some(consumer)) => {
+                let expected_count = model.len().min(*max).min(*taken);
+                let items: Vec<u32> = consumer.read_chunk(*max).into_iter().take(*taken).collect();
+                let expected: Vec<u32> = model.drain(..expected_count).collect();
+                assert_eq!(items, expected);
+            }
+            (Operation::Peek, _, Some(consumer)) => {
+                assert_eq!(consumer.peek(), model.front());
+            }
+            (Operation::DropProducer, Some(_), _) => producer = None,
+            (Operation::DropConsumer, _, Some(_)) => consumer = None,
+            _ => {} // The operation's handle is gone.
+        }
+        if let Some(producer) = &producer {
+            assert_eq!(producer.len(), model.len());
+            assert_eq!(producer.free_slots(), capacity - model.len());
+            assert_eq!(producer.is_full(), model.len() == capacity);
+            assert_eq!(producer.is_disconnected(), consumer.is_none());
+        }
+        if let Some(consumer) = &consumer {
+            assert_eq!(consumer.len(), model.len());
+            assert_eq!(consumer.is_empty(), model.is_empty());
+            assert_eq!(consumer.is_disconnected(), producer.is_none());
+        }
+    }
+}
+
+/// Runs pushes, pops and chunk operations on heap-owning items, dropping
+/// either handle at a random point, and checks that every item is dropped
+/// exactly once.
+fn check_drops(capacity: usize, operations: &[Operation]) {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (producer, consumer) = channel::<Tracked>(capacity);
+    let (mut producer, mut consumer) = (Some(producer), Some(consumer));
+    let mut created = 0u64;
+    let mut dropped_by_test = 0usize;
+    let mut model = VecDeque::new();
+    for operation in operations {
+        match (operation, producer.as_mut(), consumer.as_mut()) {
+            (Operation::TryPush, Some(producer), _) => {
+                created += 1;
+                match producer.try_push(Tracked::new(created, &drops)) {
+                    Ok(()) => model.push_back(created),
+                    Err(error) => {
+                        drop(error);
+                        dropped_by_test += 1;
+                    }
+                }
+            }
+            (Operation::FillFromIter { max, available }, Some(producer), _)
+            | (Operation::WriteChunk { max, written: available, .. }, Some(producer), _) => {
+                let first = created + 1;
+                let values: Vec<Tracked> = (first..first + *available as u64)
+                    .map(|value| Tracked::new(value, &drops))
+                    .collect();
+                created += *available as u64;
+                let pushed = producer.write_chunk_uninit(*max).fill_from_iter(values);
+                // The iterator's remaining items were dropped with it.
+                dropped_by_test += available - pushed;
+                model.extend(first..first + pushed as u64);
+            }
+            (Operation::TryPop, _, Some(consumer)) => {
+                if let Ok(item) = consumer.try_pop() {
+                    assert_eq!(Some(item.value), model.pop_front());
+                    dropped_by_test += 1;
+                }
+            }
+            (Operation::ReadChunk { max, committed }, _, Some(consumer))
+            | (Operation::PopSlice(max @ committed), _, Some(consumer)) => {
+                let chunk = consumer.read_chunk(*max);
+                let committed = (*committed).min(chunk.len());
+                chunk.commit(committed);
+                model.drain(..committed);
+                dropped_by_test += committed;
+            }
+            (Operation::ReadChunkIter { max, taken }, _, Some(consumer)) => {
+                for item in consumer.read_chunk(*max).into_iter().take(*taken) {
+                    assert_eq!(Some(item.value), model.pop_front());
+                    dropped_by_test += 1;
+                }
+            }
+            (Operation::Peek, _, Some(consumer)) => {
+                assert_eq!(consumer.peek().map(|item| item.value), model.front().copied());
+            }
+            (Operation::DropProducer, Some(_), _) => producer = None,
+            (Operation::DropConsumer, _, Some(_)) => consumer = None,
+            _ => {}
+        }
+        if producer.is_none() && consumer.is_none() {
+            // The last handle freed the ring with the items still in it.
+            dropped_by_test += model.len();
+            model.clear();
+        }
+        assert_eq!(drop_count(&drops), dropped_by_test);
+    }
+    drop(producer);
+    drop(consumer);
+    assert_eq!(drop_count(&drops), created as usize, "every item dropped exactly once");
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn behaves_like_a_vecdeque(
+        capacity in 1..12usize,
+        operations in prop::collection::vec(operation(), 0..200),
+    ) {
+        check_copy_items(capacity, &operations);
+    }
+
+    #[test]
+    fn drops_every_item_exactly_once(
+        capacity in 1..12usize,
+        operations in prop::collection::vec(operation(), 0..200),
+    ) {
+        check_drops(capacity, &operations);
+    }
+}

@@ -1,0 +1,163 @@
+//! A lock-free single-producer single-consumer ring buffer whose blocking
+//! operations busy-spin while the ring is full or empty.
+//!
+//! Choose `ring-spin` when both threads have a core of their own and the
+//! lowest latency matters more than the CPU time a waiting thread burns:
+//! audio callbacks, trading pipelines, pinned network stacks. A waiting
+//! `push` or `pop` spins on `core::hint::spin_loop()`, never yields and
+//! never sleeps, so it reacts within a cache-line transfer of the other
+//! side's move. When threads share cores or wait for long, use `ring-park`
+//! (the thread sleeps until woken); in async code, use `ring-async`.
+//!
+//! The ring is `ring-core`'s: exactly `capacity` items fit, the handles keep
+//! cached copies of each other's index on separate cache lines, every item
+//! left in the ring is dropped once, and each side sees the other's drop.
+//!
+//! ```
+//! let (mut producer, mut consumer) = ring_spin::channel::<u64>(1024);
+//! let sender = std::thread::spawn(move || {
+//!     for i in 0..10_000 {
+//!         producer.push(i).unwrap();
+//!     }
+//! });
+//! let sum: u64 = consumer.iter().sum();
+//! sender.join().unwrap();
+//! assert_eq!(sum, (0..10_000).sum());
+//! ```
+//!
+//! The crate is `no_std` (it needs `alloc`); the default `std` feature
+//! implements `std::error::Error` for the error types.
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+pub use ring_core::{PopError, PushError, TryPopError, TryPushError};
+
+/// The writing end of a ring; see [`channel`].
+///
+/// It is `Send` when `T` is, so it can move to another thread at any time.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, mut consumer) = ring_spin::channel(1);
+/// producer.push(1).unwrap();
+/// assert_eq!(consumer.pop(), Ok(1));
+/// ```
+pub struct Producer<T> {
+    inner: ring_core::Producer<T>,
+}
+
+/// The reading end of a ring; see [`channel`].
+///
+/// It is `Send` when `T` is, so it can move to another thread at any time.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, mut consumer) = ring_spin::channel(1);
+/// producer.push("hi").unwrap();
+/// drop(producer);
+/// assert_eq!(consumer.pop(), Ok("hi"));
+/// assert_eq!(consumer.pop(), Err(ring_spin::PopError));
+/// ```
+pub struct Consumer<T> {
+    inner: ring_core::Consumer<T>,
+}
+
+/// Creates a ring of exactly `capacity` slots and returns its two handles.
+///
+/// # Panics
+///
+/// If `capacity` is 0, or if the storage's size in bytes overflows
+/// `isize::MAX`.
+///
+/// # Examples
+///
+/// ```
+/// let (producer, consumer) = ring_spin::channel::<u8>(3);
+/// assert_eq!(producer.capacity(), 3);
+/// assert_eq!(consumer.capacity(), 3);
+/// ```
+pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
+    let (producer, consumer) = ring_core::channel(capacity);
+    (Producer { inner: producer }, Consumer { inner: consumer })
+}
+
+ring_core::impl_flavour_api!(crate = "ring_spin", wait_state = ());
+
+impl<T> Producer<T> {
+    /// Pushes `value`, spinning while the ring is full.
+    ///
+    /// # Errors
+    ///
+    /// Returns the value in a [`PushError`] as soon as the consumer is gone,
+    /// also while waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_spin::channel(1);
+    /// producer.push(1).unwrap();
+    /// let popper = std::thread::spawn(move || consumer.pop());
+    /// producer.push(2).unwrap(); // Waits until the other thread has popped 1.
+    /// assert_eq!(popper.join().unwrap(), Ok(1));
+    /// // That thread dropped the consumer: pushing now fails.
+    /// assert_eq!(producer.push(3), Err(ring_spin::PushError(3)));
+    /// ```
+    pub fn push(&mut self, mut value: T) -> Result<(), PushError<T>> {
+        loop {
+            match self.inner.try_push(value) {
+                Ok(()) => return Ok(()),
+                Err(TryPushError::Full(returned)) => value = returned,
+                Err(TryPushError::Disconnected(returned)) => return Err(PushError(returned)),
+            }
+            core::hint::spin_loop();
+        }
+    }
+}
+
+impl<T> Consumer<T> {
+    /// Pops the oldest item, spinning while the ring is empty.
+    ///
+    /// # Errors
+    ///
+    /// [`PopError`] once the producer is gone and every item it pushed has
+    /// been popped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_spin::channel(4);
+    /// std::thread::spawn(move || producer.push(7).unwrap());
+    /// assert_eq!(consumer.pop(), Ok(7));
+    /// assert_eq!(consumer.pop(), Err(ring_spin::PopError));
+    /// ```
+    pub fn pop(&mut self) -> Result<T, PopError> {
+        loop {
+            match self.inner.try_pop() {
+                Ok(value) => return Ok(value),
+                Err(TryPopError::Empty) => core::hint::spin_loop(),
+                Err(TryPopError::Disconnected) => return Err(PopError),
+            }
+        }
+    }
+
+    /// An iterator that pops items, spinning while the ring is empty; it
+    /// ends once the producer is gone and the ring is drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_spin::channel(2);
+    /// std::thread::spawn(move || {
+    ///     for word in ["a", "b", "c"] {
+    ///         producer.push(word).unwrap();
+    ///     }
+    /// });
+    /// assert_eq!(consumer.iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+    /// ```
+    pub fn iter(&mut self) -> impl Iterator<Item = T> + '_ {
+        core::iter::from_fn(move || self.pop().ok())
+    }
+}
