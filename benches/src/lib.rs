@@ -1,1 +1,158 @@
-//! Benchmark support.
+//! The benchmark bodies, written once and instantiated for every
+//! implementation through the [`Queue`] trait (the approach of rtrb's
+//! `benches/push_pop.rs`).
+//!
+//! Two workloads run on two threads, pinned to two distinct cores when the
+//! machine has them:
+//! - [`throughput`]: one thread pushes `count` items, the other pops and
+//!   checks each, so nothing is optimized away; the time runs from a
+//!   common start until the last item arrived.
+//! - [`round_trip`]: one item ping-pongs over two rings; the time of
+//!   `count` round trips.
+
+use std::hint::black_box;
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub mod queues;
+
+/// One SPSC implementation under test: how to make a ring and how to wait
+/// for space or an item, as its users would.
+pub trait Queue: 'static {
+    /// The name in reports.
+    const NAME: &'static str;
+    /// The writing end.
+    type Producer: Send + 'static;
+    /// The reading end.
+    type Consumer: Send + 'static;
+
+    /// A ring of `capacity` `u64`s.
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer);
+    /// Pushes `value`, waiting while the ring is full.
+    fn push(producer: &mut Self::Producer, value: u64);
+    /// Pops a value, waiting while the ring is empty.
+    fn pop(consumer: &mut Self::Consumer) -> u64;
+}
+
+/// Where the two threads of a workload run.
+#[derive(Clone, Copy, Debug)]
+pub struct Placement {
+    /// The core of the measuring thread (the consumer), if pinned.
+    pub main_core: Option<core_affinity::CoreId>,
+    /// The core of the other thread, if pinned.
+    pub helper_core: Option<core_affinity::CoreId>,
+}
+
+impl Placement {
+    /// The first two cores of the machine, or no pinning if it has fewer.
+    pub fn pinned() -> Self {
+        match core_affinity::get_core_ids().as_deref() {
+            Some([first, second, ..]) => Self {
+                main_core: Some(*first),
+                helper_core: Some(*second),
+            },
+            _ => Self::unpinned(),
+        }
+    }
+
+    /// Both threads wherever the scheduler puts them.
+    pub fn unpinned() -> Self {
+        Self {
+            main_core: None,
+            helper_core: None,
+        }
+    }
+
+    /// Describes the cores, for reports.
+    pub fn describe(&self) -> String {
+        match (self.main_core, self.helper_core) {
+            (Some(main), Some(helper)) => format!("pinned to cores {} and {}", main.id, helper.id),
+            _ => "unpinned".to_string(),
+        }
+    }
+
+    fn pin_main(&self) {
+        if let Some(core) = self.main_core {
+            core_affinity::set_for_current(core);
+        }
+    }
+}
+
+/// Runs `body` on a helper thread (pinned as `placement` says) while the
+/// calling thread runs `measure`; both start together at a barrier.
+fn on_two_threads<R>(
+    placement: Placement,
+    body: impl FnOnce() + Send + 'static,
+    measure: impl FnOnce() -> R,
+) -> R {
+    placement.pin_main();
+    let start = Arc::new(Barrier::new(2));
+    let helper_start = Arc::clone(&start);
+    let helper_core = placement.helper_core;
+    let helper = thread::spawn(move || {
+        if let Some(core) = helper_core {
+            core_affinity::set_for_current(core);
+        }
+        helper_start.wait();
+        body();
+    });
+    start.wait();
+    let result = measure();
+    helper
+        .join()
+        .expect("the benchmark's helper thread panicked");
+    result
+}
+
+/// The time to move `count` items from a producer thread to the
+/// measuring consumer thread through a ring of `capacity`.
+///
+/// # Panics
+///
+/// If an item arrives out of order.
+pub fn throughput<Q: Queue>(capacity: usize, count: u64, placement: Placement) -> Duration {
+    let (mut producer, mut consumer) = Q::channel(capacity);
+    on_two_threads(
+        placement,
+        move || {
+            for value in 0..count {
+                Q::push(&mut producer, value);
+            }
+        },
+        move || {
+            let started = Instant::now();
+            for expected in 0..count {
+                let value = Q::pop(&mut consumer);
+                assert_eq!(value, expected, "{} delivered out of order", Q::NAME);
+            }
+            started.elapsed()
+        },
+    )
+}
+
+/// The time of `count` round trips of one item over two rings of
+/// `capacity`: the measuring thread pushes into the first ring and waits
+/// for the echo thread to send the value back through the second.
+pub fn round_trip<Q: Queue>(capacity: usize, count: u64, placement: Placement) -> Duration {
+    let (mut ping_producer, mut ping_consumer) = Q::channel(capacity);
+    let (mut pong_producer, mut pong_consumer) = Q::channel(capacity);
+    on_two_threads(
+        placement,
+        move || {
+            for _ in 0..count {
+                let value = Q::pop(&mut ping_consumer);
+                Q::push(&mut pong_producer, value);
+            }
+        },
+        move || {
+            let started = Instant::now();
+            for value in 0..count {
+                Q::push(&mut ping_producer, black_box(value));
+                let echoed = Q::pop(&mut pong_consumer);
+                assert_eq!(echoed, value, "{} echoed the wrong value", Q::NAME);
+            }
+            started.elapsed()
+        },
+    )
+}

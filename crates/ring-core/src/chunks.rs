@@ -79,7 +79,11 @@ impl<'a, T, W: WaitState> WriteChunkUninit<'a, T, W> {
         // SAFETY: the chunk's slots are free (`write_chunk_uninit` acquired
         // the consumer's release of them), and the chunk borrows the
         // producer mutably, so these are the only references to them.
-        unsafe { self.producer.shared.vacant_slices(self.producer.tail, self.len) }
+        unsafe {
+            self.producer
+                .shared
+                .vacant_slices(self.producer.tail, self.len)
+        }
     }
 
     /// Publishes the first `count` slots of the chunk, in the order of
@@ -142,7 +146,11 @@ impl<'a, T, W: WaitState> WriteChunkUninit<'a, T, W> {
         let mut items = items.into_iter();
         while filled.count < self.len {
             let Some(item) = items.next() else { break };
-            let position = filled.producer.shared.positions.advance(filled.producer.tail, filled.count);
+            let position = filled
+                .producer
+                .shared
+                .positions
+                .advance(filled.producer.tail, filled.count);
             // SAFETY: the position is one of the chunk's free slots, which
             // nothing else references, and it is written once.
             unsafe { filled.producer.shared.write(position, item) };
@@ -201,7 +209,9 @@ impl<T, W: WaitState> Drop for PublishOnExit<'_, T, W> {
 
 impl<T, W: WaitState> fmt::Debug for WriteChunkUninit<'_, T, W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WriteChunkUninit").field("len", &self.len).finish_non_exhaustive()
+        f.debug_struct("WriteChunkUninit")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
     }
 }
 
@@ -291,7 +301,11 @@ impl<'a, T, W: WaitState> ReadChunk<'a, T, W> {
     pub fn as_mut_slices(&mut self) -> (&mut [T], &mut [T]) {
         // SAFETY: as in `as_slices`, and `&mut self` makes these the only
         // references to the items.
-        unsafe { self.consumer.shared.occupied_slices(self.consumer.head, self.len) }
+        unsafe {
+            self.consumer
+                .shared
+                .occupied_slices(self.consumer.head, self.len)
+        }
     }
 
     /// Drops the first `count` items of the chunk and frees their slots
@@ -328,7 +342,11 @@ impl<'a, T, W: WaitState> ReadChunk<'a, T, W> {
             return;
         }
         while freed.count < count {
-            let position = freed.consumer.shared.positions.advance(freed.consumer.head, freed.count);
+            let position = freed
+                .consumer
+                .shared
+                .positions
+                .advance(freed.consumer.head, freed.count);
             // Counted before the drop: if the destructor panics, the item is
             // still gone (its fields were dropped by the unwinding glue).
             freed.count += 1;
@@ -371,7 +389,9 @@ impl<T, W: WaitState> Drop for FreeOnExit<'_, T, W> {
 
 impl<T, W: WaitState> fmt::Debug for ReadChunk<'_, T, W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReadChunk").field("len", &self.len).finish_non_exhaustive()
+        f.debug_struct("ReadChunk")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
     }
 }
 

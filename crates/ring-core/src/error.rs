@@ -184,9 +184,7 @@ impl fmt::Display for TryPopError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("popping from an empty ring"),
-            Self::Disconnected => {
-                f.write_str("popping from an empty ring whose producer is gone")
-            }
+            Self::Disconnected => f.write_str("popping from an empty ring whose producer is gone"),
         }
     }
 }

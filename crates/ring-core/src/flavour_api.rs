@@ -65,7 +65,10 @@ macro_rules! impl_flavour_api {
             /// assert_eq!(consumer.try_pop(), Ok(1));
             /// ```
             #[inline]
-            pub fn try_push(&mut self, value: T) -> ::core::result::Result<(), $crate::TryPushError<T>> {
+            pub fn try_push(
+                &mut self,
+                value: T,
+            ) -> ::core::result::Result<(), $crate::TryPushError<T>> {
                 self.inner.try_push(value)
             }
 

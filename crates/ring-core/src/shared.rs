@@ -168,7 +168,8 @@ impl<T, W> Shared<T, W> {
         debug_assert!(first_slot + len <= self.positions.capacity());
         // `UnsafeCell::raw_get` keeps the provenance of `as_ptr`, which
         // covers the whole array and permits writes through the cell.
-        let first = UnsafeCell::raw_get(self.slots.as_ptr().wrapping_add(self.padding + first_slot));
+        let first =
+            UnsafeCell::raw_get(self.slots.as_ptr().wrapping_add(self.padding + first_slot));
         ptr::slice_from_raw_parts_mut(first, len)
     }
 
@@ -182,7 +183,10 @@ impl<T, W> Shared<T, W> {
     ) -> (*mut [MaybeUninit<T>], *mut [MaybeUninit<T>]) {
         let (first_len, second_len) = self.positions.split(position, len);
         let first_slot = self.positions.slot(position);
-        (self.slot_range(first_slot, first_len), self.slot_range(0, second_len))
+        (
+            self.slot_range(first_slot, first_len),
+            self.slot_range(0, second_len),
+        )
     }
 
     /// Moves `value` into the free slot at `position`.
@@ -259,14 +263,18 @@ impl<T, W> Shared<T, W> {
     /// Only the producer may call this, for free positions whose emptying it
     /// has acquired, and it must hold no other reference to those slots
     /// while the slices live.
-    #[allow(clippy::mut_from_ref, reason = "the producer owns free slots exclusively")]
+    #[allow(
+        clippy::mut_from_ref,
+        reason = "the producer owns free slots exclusively"
+    )]
     pub(crate) unsafe fn vacant_slices(
         &self,
         position: usize,
         len: usize,
     ) -> (&mut [MaybeUninit<T>], &mut [MaybeUninit<T>]) {
         let (first, second) = self.position_range(position, len);
-        self.access_log.writing(self.positions.slot(position), first.len());
+        self.access_log
+            .writing(self.positions.slot(position), first.len());
         self.access_log.writing(0, second.len());
         // SAFETY: the two ranges are in bounds, disjoint, and free slots the
         // caller holds exclusively; any bytes are valid `MaybeUninit`s.
@@ -286,7 +294,8 @@ impl<T, W> Shared<T, W> {
     /// while the slices live.
     pub(crate) unsafe fn occupied(&self, position: usize, len: usize) -> (&[T], &[T]) {
         let (first, second) = self.position_range(position, len);
-        self.access_log.reading(self.positions.slot(position), first.len());
+        self.access_log
+            .reading(self.positions.slot(position), first.len());
         self.access_log.reading(0, second.len());
         // SAFETY: the two ranges are in bounds and initialized, and the
         // caller keeps them so; `MaybeUninit<T>` has `T`'s layout.
@@ -304,14 +313,18 @@ impl<T, W> Shared<T, W> {
     /// Only the consumer may call this, for filled positions whose filling
     /// it has acquired, and it must hold no other reference to those items
     /// while the slices live.
-    #[allow(clippy::mut_from_ref, reason = "the consumer owns filled slots exclusively")]
+    #[allow(
+        clippy::mut_from_ref,
+        reason = "the consumer owns filled slots exclusively"
+    )]
     pub(crate) unsafe fn occupied_slices(
         &self,
         position: usize,
         len: usize,
     ) -> (&mut [T], &mut [T]) {
         let (first, second) = self.position_range(position, len);
-        self.access_log.writing(self.positions.slot(position), first.len());
+        self.access_log
+            .writing(self.positions.slot(position), first.len());
         self.access_log.writing(0, second.len());
         // SAFETY: the two ranges are in bounds, disjoint, initialized and
         // held exclusively by the caller; `MaybeUninit<T>` has `T`'s layout.

@@ -47,8 +47,14 @@ fn errors_are_send_and_sync() {
 fn errors_debug_without_item_debug() {
     struct Opaque;
     assert_eq!(format!("{:?}", TryPushError::Full(Opaque)), "Full(..)");
-    assert_eq!(format!("{:?}", TryPushError::Disconnected(Opaque)), "Disconnected(..)");
+    assert_eq!(
+        format!("{:?}", TryPushError::Disconnected(Opaque)),
+        "Disconnected(..)"
+    );
     assert_eq!(format!("{:?}", PushError(Opaque)), "PushError(..)");
     let error: Box<dyn std::error::Error + Send + Sync> = Box::new(PushError(Opaque));
-    assert_eq!(error.to_string(), "pushing into a ring whose consumer is gone");
+    assert_eq!(
+        error.to_string(),
+        "pushing into a ring whose consumer is gone"
+    );
 }

@@ -19,7 +19,10 @@ fn fill_and_drain(capacity: usize, rounds: usize) {
         }
         assert!(producer.is_full() && consumer.is_full());
         assert_eq!(producer.len(), capacity);
-        assert_eq!(producer.try_push(usize::MAX), Err(TryPushError::Full(usize::MAX)));
+        assert_eq!(
+            producer.try_push(usize::MAX),
+            Err(TryPushError::Full(usize::MAX))
+        );
         for expected in next - capacity..next {
             assert_eq!(consumer.try_pop(), Ok(expected));
         }

@@ -99,9 +99,9 @@ impl<T> Producer<T> {
     /// ```
     /// let (mut producer, mut consumer) = ring_spin::channel(1);
     /// producer.push(1).unwrap();
-    /// let popper = std::thread::spawn(move || consumer.pop());
+    /// let popper = std::thread::spawn(move || (consumer.pop(), consumer.pop()));
     /// producer.push(2).unwrap(); // Waits until the other thread has popped 1.
-    /// assert_eq!(popper.join().unwrap(), Ok(1));
+    /// assert_eq!(popper.join().unwrap(), (Ok(1), Ok(2)));
     /// // That thread dropped the consumer: pushing now fails.
     /// assert_eq!(producer.push(3), Err(ring_spin::PushError(3)));
     /// ```

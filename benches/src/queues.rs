@@ -1,0 +1,59 @@
+//! The implementations under test.
+
+use crate::Queue;
+
+/// This workspace's busy-spinning flavour.
+#[derive(Debug)]
+pub struct RingSpin;
+
+impl Queue for RingSpin {
+    const NAME: &'static str = "ring-spin";
+    type Producer = ring_spin::Producer<u64>;
+    type Consumer = ring_spin::Consumer<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        ring_spin::channel(capacity)
+    }
+
+    #[inline]
+    fn push(producer: &mut Self::Producer, value: u64) {
+        producer.push(value).expect("consumer gone");
+    }
+
+    #[inline]
+    fn pop(consumer: &mut Self::Consumer) -> u64 {
+        consumer.pop().expect("producer gone")
+    }
+}
+
+/// rtrb, the fastest SPSC crate measured before this workspace, with the
+/// spin loop its documentation suggests.
+#[derive(Debug)]
+pub struct Rtrb;
+
+impl Queue for Rtrb {
+    const NAME: &'static str = "rtrb";
+    type Producer = rtrb::Producer<u64>;
+    type Consumer = rtrb::Consumer<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        rtrb::RingBuffer::new(capacity)
+    }
+
+    #[inline]
+    fn push(producer: &mut Self::Producer, value: u64) {
+        while producer.push(value).is_err() {
+            std::hint::spin_loop();
+        }
+    }
+
+    #[inline]
+    fn pop(consumer: &mut Self::Consumer) -> u64 {
+        loop {
+            if let Ok(value) = consumer.pop() {
+                return value;
+            }
+            std::hint::spin_loop();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! loom models of the index protocol: every interleaving of the two
+//! handles (up to loom's preemption bound) of push, pop, wrap-around,
+//! chunks, drop and disconnection.
+//!
+//! Run with `cargo xtask loom`, or by hand:
+//! `RUSTFLAGS="--cfg loom" cargo test -p ring-core --test loom --release`.
+//!
+//! Loom checks that each slot's read happens after its write and each
+//! write after the read that freed it (through the crate's slot access
+//! log), that no atomic ordering is too weak for that, and that the shared
+//! block is freed. The protocol uses no `SeqCst` operation, so loom's
+//! incomplete model of `SeqCst` fences (loom#246) does not weaken these
+//! checks.
+
+#![cfg(loom)]
+
+use std::sync::Arc as StdArc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use loom::thread;
+use ring_core::{Consumer, Producer, TryPopError, channel};
+
+/// Pushes `values` in order, yielding to loom while the ring is full.
+fn push_all(producer: &mut Producer<usize>, values: impl IntoIterator<Item = usize>) {
+    for value in values {
+        let mut value = value;
+        while let Err(error) = producer.try_push(value) {
+            assert!(error.is_full());
+            value = error.into_inner();
+            thread::yield_now();
+        }
+    }
+}
+
+/// Pops until the producer is gone and the ring drained, yielding to loom
+/// while the ring is empty.
+fn pop_until_disconnected(consumer: &mut Consumer<usize>) -> Vec<usize> {
+    let mut received = Vec::new();
+    loop {
+        match consumer.try_pop() {
+            Ok(value) => received.push(value),
+            Err(TryPopError::Empty) => thread::yield_now(),
+            Err(TryPopError::Disconnected) => return received,
+        }
+    }
+}
+
+/// Pushes one more item than fits, so the indices wrap at every capacity,
+/// and checks order and disconnection.
+fn push_pop_wrapping(capacity: usize) {
+    loom::model(move || {
+        let (mut producer, mut consumer) = channel(capacity);
+        let count = capacity + 1;
+        let sender = thread::spawn(move || push_all(&mut producer, 0..count));
+        let received = pop_until_disconnected(&mut consumer);
+        sender.join().unwrap();
+        assert_eq!(received, (0..count).collect::<Vec<_>>());
+    });
+}
+
+#[test]
+fn push_pop_wrapping_capacity_1() {
+    push_pop_wrapping(1);
+}
+
+#[test]
+fn push_pop_wrapping_capacity_2() {
+    push_pop_wrapping(2);
+}
+
+#[test]
+fn push_pop_wrapping_capacity_3() {
+    push_pop_wrapping(3);
+}
+
+#[test]
+fn peek_sees_the_pushed_item() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(2);
+        let sender = thread::spawn(move || push_all(&mut producer, [7, 8]));
+        let peeked = consumer.peek().copied();
+        assert!(peeked.is_none() || peeked == Some(7));
+        let received = pop_until_disconnected(&mut consumer);
+        sender.join().unwrap();
+        assert_eq!(received, [7, 8]);
+    });
+}
+
+#[test]
+fn chunks_stream_in_order() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(2);
+        let sender = thread::spawn(move || {
+            let mut next = 0;
+            while next < 3 {
+                next += producer.write_chunk_uninit(2).fill_from_iter(next..3);
+                thread::yield_now();
+            }
+        });
+        let mut received: Vec<usize> = Vec::new();
+        loop {
+            let chunk = consumer.read_chunk(2);
+            let (first, second) = chunk.as_slices();
+            received.extend(first.iter().chain(second));
+            let len = chunk.len();
+            chunk.commit_all();
+            if len == 0 {
+                if consumer.is_disconnected() && consumer.is_empty() {
+                    break;
+                }
+                thread::yield_now();
+            }
+        }
+        sender.join().unwrap();
+        assert_eq!(received, [0, 1, 2]);
+    });
+}
+
+#[test]
+fn consumer_drop_is_seen_by_the_producer() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        let receiver = thread::spawn(move || {
+            let first = consumer.try_pop();
+            drop(consumer);
+            first
+        });
+        let mut pushed = 0;
+        loop {
+            match producer.try_push(pushed) {
+                Ok(()) => pushed += 1,
+                Err(error) if error.is_disconnected() => break,
+                Err(_) => thread::yield_now(),
+            }
+        }
+        let first = receiver.join().unwrap();
+        assert!(
+            pushed <= 2,
+            "a ring of 1 took {pushed} items with at most one pop"
+        );
+        assert!(first.is_err() || first == Ok(0));
+    });
+}
+
+/// A value that counts its drops, to check that the last handle drops the
+/// leftovers exactly once whichever handle goes first.
+struct Counted(StdArc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn leftovers_dropped_once_by_the_last_handle() {
+    loom::model(|| {
+        let drops = StdArc::new(AtomicUsize::new(0));
+        let (mut producer, mut consumer) = channel(2);
+        let counter = StdArc::clone(&drops);
+        let sender = thread::spawn(move || {
+            for _ in 0..2 {
+                let _ = producer.try_push(Counted(StdArc::clone(&counter)));
+            }
+        });
+        let receiver = thread::spawn(move || {
+            drop(consumer.try_pop());
+        });
+        sender.join().unwrap();
+        receiver.join().unwrap();
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+    });
+}

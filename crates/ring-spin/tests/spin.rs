@@ -1,0 +1,228 @@
+//! The busy-waiting operations of ring-spin across threads. Everything that
+//! could hang runs under a watchdog, so a lost disconnection fails the test
+//! instead of stalling CI.
+
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use ring_spin::{PopError, PushError, channel};
+
+/// Shrinks a count under Miri, which runs code thousands of times slower.
+const fn scaled(count: usize) -> usize {
+    if cfg!(miri) { count / 1000 + 10 } else { count }
+}
+
+/// Runs `test` on its own thread and fails if it takes longer than a
+/// generous bound (a hang, not a slow machine).
+fn with_watchdog<R: Send + 'static>(test: impl FnOnce() -> R + Send + 'static) -> R {
+    let limit = Duration::from_secs(if cfg!(miri) { 3600 } else { 120 });
+    let (done, finished) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        let result = test();
+        let _ = done.send(());
+        result
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => worker.join().unwrap(),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Ok(_) => unreachable!("the worker finished without reporting"),
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the test hung for {limit:?}"),
+    }
+}
+
+#[test]
+fn stream_arrives_complete_and_in_order() {
+    with_watchdog(|| {
+        for capacity in [1, 2, 3, 1024] {
+            let count = scaled(200_000) as u64;
+            let (mut producer, mut consumer) = channel(capacity);
+            let sender = thread::spawn(move || {
+                for value in 0..count {
+                    producer.push(value).unwrap();
+                }
+            });
+            let mut expected = 0;
+            for value in consumer.iter() {
+                assert_eq!(value, expected);
+                expected += 1;
+            }
+            assert_eq!(expected, count);
+            sender.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn push_waits_for_space() {
+    with_watchdog(|| {
+        let (mut producer, mut consumer) = channel(1);
+        producer.push(1).unwrap();
+        let popper = thread::spawn(move || {
+            let values = [consumer.pop(), consumer.pop()];
+            (values, consumer)
+        });
+        producer.push(2).unwrap(); // Waits until the first pop.
+        let (values, _consumer) = popper.join().unwrap();
+        assert_eq!(values, [Ok(1), Ok(2)]);
+    });
+}
+
+#[test]
+fn pop_waits_for_an_item() {
+    with_watchdog(|| {
+        let (mut producer, mut consumer) = channel(4);
+        let popper = thread::spawn(move || consumer.pop());
+        thread::sleep(Duration::from_millis(if cfg!(miri) { 1 } else { 20 }));
+        producer.push("late").unwrap();
+        assert_eq!(popper.join().unwrap(), Ok("late"));
+    });
+}
+
+#[test]
+fn consumer_drop_releases_a_waiting_push_with_its_value() {
+    with_watchdog(|| {
+        let (mut producer, consumer) = channel(1);
+        producer.push(String::from("fills the ring")).unwrap();
+        let pusher = thread::spawn(move || producer.push(String::from("waits")));
+        thread::sleep(Duration::from_millis(if cfg!(miri) { 1 } else { 20 }));
+        drop(consumer);
+        assert_eq!(
+            pusher.join().unwrap(),
+            Err(PushError(String::from("waits")))
+        );
+    });
+}
+
+#[test]
+fn producer_drop_releases_a_waiting_pop_after_the_last_item() {
+    with_watchdog(|| {
+        let (mut producer, mut consumer) = channel(2);
+        let popper = thread::spawn(move || [consumer.pop(), consumer.pop(), consumer.pop()]);
+        producer.push(1).unwrap();
+        producer.push(2).unwrap();
+        drop(producer);
+        assert_eq!(popper.join().unwrap(), [Ok(1), Ok(2), Err(PopError)]);
+    });
+}
+
+#[test]
+fn handles_move_between_threads_mid_stream() {
+    with_watchdog(|| {
+        let batch = scaled(20_000);
+        let (mut producer, mut consumer) = channel(8);
+        for round in 0..4 {
+            let sender = thread::spawn(move || {
+                for value in round * batch..(round + 1) * batch {
+                    producer.push(value).unwrap();
+                }
+                producer
+            });
+            let receiver = thread::spawn(move || {
+                for expected in round * batch..(round + 1) * batch {
+                    assert_eq!(consumer.pop(), Ok(expected));
+                }
+                consumer
+            });
+            producer = sender.join().unwrap();
+            consumer = receiver.join().unwrap();
+        }
+        drop(producer);
+        assert_eq!(consumer.pop(), Err(PopError));
+    });
+}
+
+#[test]
+fn zero_sized_items_stream() {
+    with_watchdog(|| {
+        let count = scaled(100_000);
+        let (mut producer, mut consumer) = channel(3);
+        let sender = thread::spawn(move || {
+            for _ in 0..count {
+                producer.push(()).unwrap();
+            }
+        });
+        assert_eq!(consumer.iter().count(), count);
+        sender.join().unwrap();
+    });
+}
+
+/// Counts its drops.
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn items_left_behind_across_threads_are_dropped_once() {
+    with_watchdog(|| {
+        for producer_first in [true, false] {
+            let drops = Arc::new(AtomicUsize::new(0));
+            let (mut producer, mut consumer) = channel(16);
+            let counter = Arc::clone(&drops);
+            let sender = thread::spawn(move || {
+                for _ in 0..10 {
+                    producer.push(Counted(Arc::clone(&counter))).unwrap();
+                }
+                producer
+            });
+            let receiver = thread::spawn(move || {
+                for _ in 0..4 {
+                    drop(consumer.pop().unwrap());
+                }
+                consumer
+            });
+            let producer = sender.join().unwrap();
+            let consumer = receiver.join().unwrap();
+            assert_eq!(drops.load(Ordering::SeqCst), 4);
+            if producer_first {
+                drop(producer);
+                drop(consumer);
+            } else {
+                drop(consumer);
+                drop(producer);
+            }
+            assert_eq!(drops.load(Ordering::SeqCst), 10);
+        }
+    });
+}
+
+#[test]
+fn errors_are_ring_cores() {
+    let core_error: ring_core::PushError<u8> = ring_spin::PushError(1);
+    assert_eq!(core_error.into_inner(), 1);
+    let _: ring_core::TryPopError = ring_spin::TryPopError::Empty;
+}
+
+fn assert_send<T: Send>() {}
+
+/// Compiles only when `T` is not `Send` (see ring-core's auto trait tests).
+trait AmbiguousIfSend<Marker> {
+    fn check() {}
+}
+impl<T: ?Sized> AmbiguousIfSend<()> for T {}
+impl<T: ?Sized + Send> AmbiguousIfSend<u8> for T {}
+
+#[test]
+fn handles_are_send_exactly_when_items_are() {
+    assert_send::<ring_spin::Producer<String>>();
+    assert_send::<ring_spin::Consumer<String>>();
+    assert_send::<ring_spin::Producer<std::cell::Cell<u8>>>();
+    <ring_spin::Producer<Rc<u8>> as AmbiguousIfSend<_>>::check();
+    <ring_spin::Consumer<Rc<u8>> as AmbiguousIfSend<_>>::check();
+}
+
+#[test]
+fn debug_output_names_the_handle() {
+    let (producer, consumer) = channel::<u8>(3);
+    assert!(format!("{producer:?}").starts_with("Producer { capacity: 3"));
+    assert!(format!("{consumer:?}").starts_with("Consumer { capacity: 3"));
+}

@@ -1,0 +1,50 @@
+//! Running cargo and other tools, with clear errors when one fails.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The workspace root: the parent of this crate's directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// A `cargo` command run from the workspace root, with the toolchain that
+/// runs the xtask (stable unless told otherwise).
+pub fn cargo() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(workspace_root());
+    command
+}
+
+/// A `cargo +nightly` command run from the workspace root. It goes through
+/// the rustup proxy, without the variables that pin the outer toolchain.
+pub fn nightly_cargo() -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .arg("+nightly")
+        .current_dir(workspace_root())
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC");
+    command
+}
+
+/// Runs `command`, echoing it first, and fails with `step` in the message
+/// if it does not succeed.
+pub fn run_step(step: &str, command: &mut Command) -> Result<(), String> {
+    eprintln!("\n=== {step}: {command:?}");
+    let status = command
+        .status()
+        .map_err(|error| format!("{step}: could not start {command:?}: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status})"))
+    }
+}
