@@ -71,34 +71,44 @@ impl Placement {
             _ => "unpinned".to_string(),
         }
     }
-
-    fn pin_main(&self) {
-        if let Some(core) = self.main_core {
-            core_affinity::set_for_current(core);
-        }
-    }
 }
 
-/// Runs `body` on a helper thread (pinned as `placement` says) while the
-/// calling thread runs `measure`; both start together at a barrier.
-fn on_two_threads<R>(
-    placement: Placement,
-    body: impl FnOnce() + Send + 'static,
-    measure: impl FnOnce() -> R,
-) -> R {
-    placement.pin_main();
-    let start = Arc::new(Barrier::new(2));
-    let helper_start = Arc::clone(&start);
-    let helper_core = placement.helper_core;
-    let helper = thread::spawn(move || {
-        if let Some(core) = helper_core {
+/// Spawns a thread that runs `work` pinned to `core` (or wherever the
+/// scheduler likes, without one). The calling thread is never pinned, so
+/// no pinning outlives a measurement and `core_affinity::get_core_ids`
+/// keeps seeing every core.
+fn spawn_on<R: Send + 'static>(
+    core: Option<core_affinity::CoreId>,
+    work: impl FnOnce() -> R + Send + 'static,
+) -> thread::JoinHandle<R> {
+    thread::spawn(move || {
+        if let Some(core) = core {
             core_affinity::set_for_current(core);
         }
+        work()
+    })
+}
+
+/// Runs `body` and `measure` on two threads placed as `placement` says;
+/// both start together at a barrier. Returns what `measure` returns.
+fn on_two_threads<R: Send + 'static>(
+    placement: Placement,
+    body: impl FnOnce() + Send + 'static,
+    measure: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    let start = Arc::new(Barrier::new(2));
+    let helper_start = Arc::clone(&start);
+    let helper = spawn_on(placement.helper_core, move || {
         helper_start.wait();
         body();
     });
-    start.wait();
-    let result = measure();
+    let measurer = spawn_on(placement.main_core, move || {
+        start.wait();
+        measure()
+    });
+    let result = measurer
+        .join()
+        .expect("the benchmark's measuring thread panicked");
     helper
         .join()
         .expect("the benchmark's helper thread panicked");

@@ -57,3 +57,34 @@ impl Queue for Rtrb {
         }
     }
 }
+
+/// ring-core's handles driven directly, spinning on `try_push`/`try_pop`.
+#[derive(Debug)]
+pub struct RingCore;
+
+impl Queue for RingCore {
+    const NAME: &'static str = "ring-core";
+    type Producer = ring_core::Producer<u64>;
+    type Consumer = ring_core::Consumer<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        ring_core::channel(capacity)
+    }
+
+    #[inline]
+    fn push(producer: &mut Self::Producer, value: u64) {
+        while producer.try_push(value).is_err() {
+            std::hint::spin_loop();
+        }
+    }
+
+    #[inline]
+    fn pop(consumer: &mut Self::Consumer) -> u64 {
+        loop {
+            if let Ok(value) = consumer.try_pop() {
+                return value;
+            }
+            std::hint::spin_loop();
+        }
+    }
+}

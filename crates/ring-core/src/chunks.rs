@@ -148,7 +148,6 @@ impl<'a, T, W: WaitState> WriteChunkUninit<'a, T, W> {
             let Some(item) = items.next() else { break };
             let position = filled
                 .producer
-                .shared
                 .positions
                 .advance(filled.producer.tail, filled.count);
             // SAFETY: the position is one of the chunk's free slots, which
@@ -344,7 +343,6 @@ impl<'a, T, W: WaitState> ReadChunk<'a, T, W> {
         while freed.count < count {
             let position = freed
                 .consumer
-                .shared
                 .positions
                 .advance(freed.consumer.head, freed.count);
             // Counted before the drop: if the destructor panics, the item is

@@ -4,6 +4,7 @@ use core::cell::Cell;
 use core::fmt;
 
 use crate::chunks::ReadChunk;
+use crate::positions::Positions;
 use crate::shared::{CONSUMER_GONE, PRODUCER_GONE, Shared};
 use crate::sync::{Arc, Ordering};
 use crate::{TryPopError, WaitState};
@@ -38,14 +39,19 @@ pub struct Consumer<T, W: WaitState = ()> {
     /// further ahead, so this copy undercounts the items and is always safe
     /// to trust for "there is an item".
     cached_tail: Cell<usize>,
+    /// A copy of the ring's capacity arithmetic, so that the hot path does
+    /// not reach through the `Arc` for it.
+    pub(crate) positions: Positions,
 }
 
 impl<T, W: WaitState> Consumer<T, W> {
     pub(crate) fn new(shared: Arc<Shared<T, W>>) -> Self {
+        let positions = shared.positions;
         Self {
             shared,
             head: 0,
             cached_tail: Cell::new(0),
+            positions,
         }
     }
 
@@ -68,14 +74,14 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// assert_eq!(consumer.try_pop(), Ok('a'));
     /// assert_eq!(consumer.try_pop(), Err(TryPopError::Disconnected));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn try_pop(&mut self) -> Result<T, TryPopError> {
-        if self.items_at_least(1) == 0 {
+        if (!CACHE_TAIL || self.head == self.cached_tail.get()) && self.reload_items() == 0 {
             self.recheck_empty()?;
         }
         // SAFETY: we are the consumer and `head` is a filled slot: the
-        // producer's release of it was acquired in `items_at_least` (here,
-        // in `recheck_empty`, or on an earlier call).
+        // producer's release of it was acquired in `reload_items` (now, in
+        // `recheck_empty`, or on an earlier call).
         let value = unsafe { self.shared.read(self.head) };
         self.release(1);
         Ok(value)
@@ -185,7 +191,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// ```
     #[inline]
     pub fn capacity(&self) -> usize {
-        self.shared.positions.capacity()
+        self.positions.capacity()
     }
 
     /// How many items are in the ring now. The producer may push more at any
@@ -289,25 +295,30 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// index).
     #[inline(always)]
     pub(crate) fn items_at_least(&self, wanted: usize) -> usize {
-        let positions = self.shared.positions;
         if CACHE_TAIL {
-            let items = positions.distance(self.head, self.cached_tail.get());
+            let items = self.positions.distance(self.head, self.cached_tail.get());
             if items >= wanted {
                 return items;
             }
         }
+        self.reload_items()
+    }
+
+    /// Reloads the producer's `tail` and returns the number of items.
+    #[inline]
+    fn reload_items(&self) -> usize {
         // Acquire: pairs with the producer's Release store of `tail`, so its
         // writes of the slots happen before our reads.
         let tail = self.shared.tail.load(Ordering::Acquire);
         self.cached_tail.set(tail);
-        positions.distance(self.head, tail)
+        self.positions.distance(self.head, tail)
     }
 
     /// Moves `head` past `count` items the consumer has moved out or
     /// dropped, without publishing it.
     #[inline(always)]
     pub(crate) fn advance_local(&mut self, count: usize) {
-        self.head = self.shared.positions.advance(self.head, count);
+        self.head = self.positions.advance(self.head, count);
     }
 
     /// Publishes `head`, freeing the slots behind it, and tells the flavour.

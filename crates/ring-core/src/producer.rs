@@ -4,6 +4,7 @@ use core::cell::Cell;
 use core::fmt;
 
 use crate::chunks::WriteChunkUninit;
+use crate::positions::Positions;
 use crate::shared::{CONSUMER_GONE, PRODUCER_GONE, Shared};
 use crate::sync::{Arc, Ordering};
 use crate::{TryPushError, WaitState};
@@ -45,18 +46,25 @@ pub struct Producer<T, W: WaitState = ()> {
     /// method returns; kept here so that the producer never loads its own
     /// atomic.
     pub(crate) tail: usize,
-    /// The consumer's `head` as last loaded. The real head can only be
-    /// further ahead, so this copy undercounts the free slots and is always
-    /// safe to trust for "there is room".
-    cached_head: Cell<usize>,
+    /// Where the ring is full according to the consumer's `head` as last
+    /// loaded: that head plus `capacity`. The real head can only be further
+    /// ahead, so this bound undercounts the free slots and is always safe to
+    /// trust for "there is room". Keeping the bound rather than the head
+    /// makes the hot-path check a single comparison with `tail`.
+    full_at: Cell<usize>,
+    /// A copy of the ring's capacity arithmetic, so that the hot path does
+    /// not reach through the `Arc` for it.
+    pub(crate) positions: Positions,
 }
 
 impl<T, W: WaitState> Producer<T, W> {
     pub(crate) fn new(shared: Arc<Shared<T, W>>) -> Self {
+        let positions = shared.positions;
         Self {
             shared,
             tail: 0,
-            cached_head: Cell::new(0),
+            full_at: Cell::new(positions.capacity()),
+            positions,
         }
     }
 
@@ -77,16 +85,17 @@ impl<T, W: WaitState> Producer<T, W> {
     /// assert!(producer.try_push(2).unwrap_err().is_full());
     /// assert_eq!(consumer.try_pop(), Ok(1));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn try_push(&mut self, value: T) -> Result<(), TryPushError<T>> {
         if self.consumer_gone() {
             return Err(TryPushError::Disconnected(value));
         }
-        if self.free_slots_at_least(1) == 0 {
+        if (!CACHE_HEAD || self.tail == self.full_at.get()) && self.reload_free_slots() == 0 {
             return Err(TryPushError::Full(value));
         }
         // SAFETY: we are the producer and `tail` is a free slot: the
-        // consumer's release of it was acquired in `free_slots_at_least`.
+        // consumer's release of it was acquired in `reload_free_slots`, now
+        // or on an earlier call.
         unsafe { self.shared.write(self.tail, value) };
         self.publish(1);
         Ok(())
@@ -154,7 +163,7 @@ impl<T, W: WaitState> Producer<T, W> {
     /// ```
     #[inline]
     pub fn capacity(&self) -> usize {
-        self.shared.positions.capacity()
+        self.positions.capacity()
     }
 
     /// How many slots are free now. The consumer may free more at any
@@ -257,29 +266,35 @@ impl<T, W: WaitState> Producer<T, W> {
     }
 
     /// The number of free slots, reloading the consumer's `head` only when
-    /// the cached copy shows fewer than `wanted` (rigtorp's cached index).
+    /// the cached bound shows fewer than `wanted` (rigtorp's cached index).
     #[inline(always)]
     pub(crate) fn free_slots_at_least(&self, wanted: usize) -> usize {
-        let positions = self.shared.positions;
         if CACHE_HEAD {
-            let free = positions.capacity() - positions.distance(self.cached_head.get(), self.tail);
+            let free = self.positions.distance(self.tail, self.full_at.get());
             if free >= wanted {
                 return free;
             }
         }
+        self.reload_free_slots()
+    }
+
+    /// Reloads the consumer's `head` and returns the number of free slots.
+    #[inline]
+    fn reload_free_slots(&self) -> usize {
         // Acquire: pairs with the consumer's Release store of `head`, so its
         // reads (and drops) of the slots it freed happen before we overwrite
         // them.
         let head = self.shared.head.load(Ordering::Acquire);
-        self.cached_head.set(head);
-        positions.capacity() - positions.distance(head, self.tail)
+        let full_at = self.positions.advance(head, self.positions.capacity());
+        self.full_at.set(full_at);
+        self.positions.distance(self.tail, full_at)
     }
 
     /// Publishes the `count` slots after `tail`, which the producer has
     /// filled, and tells the flavour.
     #[inline(always)]
     pub(crate) fn publish(&mut self, count: usize) {
-        let tail = self.shared.positions.advance(self.tail, count);
+        let tail = self.positions.advance(self.tail, count);
         // Release: the writes of the filled slots happen before the
         // consumer's Acquire load that sees this tail.
         self.shared.tail.store(tail, Ordering::Release);

@@ -105,6 +105,7 @@ impl<T> Producer<T> {
     /// // That thread dropped the consumer: pushing now fails.
     /// assert_eq!(producer.push(3), Err(ring_spin::PushError(3)));
     /// ```
+    #[inline]
     pub fn push(&mut self, mut value: T) -> Result<(), PushError<T>> {
         loop {
             match self.inner.try_push(value) {
@@ -133,6 +134,7 @@ impl<T> Consumer<T> {
     /// assert_eq!(consumer.pop(), Ok(7));
     /// assert_eq!(consumer.pop(), Err(ring_spin::PopError));
     /// ```
+    #[inline]
     pub fn pop(&mut self) -> Result<T, PopError> {
         loop {
             match self.inner.try_pop() {
