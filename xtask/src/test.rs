@@ -1,9 +1,20 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first
-//! failure.
+//! failure; `lint` and `tests` run parts of it.
 
 use crate::command::{cargo, run_step};
 
+/// Everything: lint, tests, loom, Miri.
 pub fn run() -> Result<(), String> {
+    lint()?;
+    tests()?;
+    crate::loom::run()?;
+    crate::miri::run()?;
+    eprintln!("\nAll checks passed.");
+    Ok(())
+}
+
+/// Formatting and clippy, for every build the workspace supports.
+pub fn lint() -> Result<(), String> {
     run_step("format", cargo().args(["fmt", "--all", "--check"]))?;
     run_step(
         "clippy",
@@ -43,6 +54,11 @@ pub fn run() -> Result<(), String> {
             "warnings",
         ]),
     )?;
+    Ok(())
+}
+
+/// The tests and doctests of every crate, and of the ablation builds.
+pub fn tests() -> Result<(), String> {
     run_step("tests and doctests", cargo().args(["test", "--workspace"]))?;
     run_step(
         "tests of the ablation builds",
@@ -54,9 +70,5 @@ pub fn run() -> Result<(), String> {
             "ablation-unpadded-indices,ablation-uncached-indices",
             "--tests",
         ]),
-    )?;
-    crate::loom::run()?;
-    crate::miri::run()?;
-    eprintln!("\nAll checks passed.");
-    Ok(())
+    )
 }
