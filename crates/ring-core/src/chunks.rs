@@ -146,13 +146,11 @@ impl<'a, T, W: WaitState> WriteChunkUninit<'a, T, W> {
         let mut items = items.into_iter();
         while filled.count < self.len {
             let Some(item) = items.next() else { break };
-            let position = filled
-                .producer
-                .positions
-                .advance(filled.producer.tail, filled.count);
-            // SAFETY: the position is one of the chunk's free slots, which
+            let positions = filled.producer.positions;
+            let slot = positions.slot(positions.advance(filled.producer.tail, filled.count));
+            // SAFETY: the slot is one of the chunk's free slots, which
             // nothing else references, and it is written once.
-            unsafe { filled.producer.shared.write(position, item) };
+            unsafe { filled.producer.shared.write(slot, item) };
             filled.count += 1;
         }
         filled.count
@@ -341,16 +339,14 @@ impl<'a, T, W: WaitState> ReadChunk<'a, T, W> {
             return;
         }
         while freed.count < count {
-            let position = freed
-                .consumer
-                .positions
-                .advance(freed.consumer.head, freed.count);
+            let positions = freed.consumer.positions;
+            let slot = positions.slot(positions.advance(freed.consumer.head, freed.count));
             // Counted before the drop: if the destructor panics, the item is
             // still gone (its fields were dropped by the unwinding glue).
             freed.count += 1;
-            // SAFETY: the position is one of the chunk's filled slots, each
+            // SAFETY: the slot is one of the chunk's filled slots, each
             // dropped once, and `freed` frees it without reading it again.
-            unsafe { freed.consumer.shared.drop_item(position) };
+            unsafe { freed.consumer.shared.drop_item(slot) };
         }
     }
 
@@ -438,10 +434,11 @@ impl<T, W: WaitState> Iterator for ReadChunkIntoIter<'_, T, W> {
         if self.remaining == 0 {
             return None;
         }
+        let slot = self.consumer.positions.slot(self.consumer.head);
         // SAFETY: `head` is one of the chunk's filled slots, and advancing
         // the consumer's head right after makes sure it is never read or
         // dropped again, even if this iterator is leaked.
-        let item = unsafe { self.consumer.shared.read(self.consumer.head) };
+        let item = unsafe { self.consumer.shared.read(slot) };
         self.consumer.advance_local(1);
         self.remaining -= 1;
         self.taken += 1;

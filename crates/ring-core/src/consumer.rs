@@ -82,7 +82,7 @@ impl<T, W: WaitState> Consumer<T, W> {
         // SAFETY: we are the consumer and `head` is a filled slot: the
         // producer's release of it was acquired in `reload_items` (now, in
         // `recheck_empty`, or on an earlier call).
-        let value = unsafe { self.shared.read(self.head) };
+        let value = unsafe { self.shared.read(self.positions.slot(self.head)) };
         self.release(1);
         Ok(value)
     }
@@ -107,7 +107,7 @@ impl<T, W: WaitState> Consumer<T, W> {
         // SAFETY: `head` is a filled slot we acquired; while the returned
         // reference borrows `self`, no `&mut self` method can pop it, so the
         // producer cannot reuse the slot either.
-        Some(unsafe { self.shared.item(self.head) })
+        Some(unsafe { self.shared.item(self.positions.slot(self.head)) })
     }
 
     /// Copies as many items as fit into `out`, in order, and frees their
@@ -275,7 +275,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// the tail. Trusting the earlier look at the tail could miss an item
     /// pushed just before the producer dropped, and report a disconnection
     /// with an item still in the ring.
-    #[cold]
+    #[inline]
     pub(crate) fn recheck_empty(&self) -> Result<(), TryPopError> {
         if !self.shared.is_gone(PRODUCER_GONE) {
             return Err(TryPopError::Empty);

@@ -17,8 +17,9 @@
 //! assert_eq!(consumer.try_iter().collect::<Vec<_>>(), [2, 3]);
 //! ```
 //!
-//! All the `unsafe` code of the workspace lives in this crate, in
-//! `shared.rs` (the slot accesses) and `chunks.rs` (calls to them). The
+//! All the `unsafe` code of the workspace lives in this crate: in
+//! `storage.rs` (the allocation), `shared.rs` (the slot accesses) and
+//! `chunks.rs` (calls to them). The
 //! flavour crates are `#![forbid(unsafe_code)]`.
 //!
 //! # The protocol
@@ -121,6 +122,7 @@ mod flavour_api;
 mod positions;
 mod producer;
 mod shared;
+mod storage;
 mod sync;
 mod wait_state;
 
@@ -181,5 +183,5 @@ pub fn channel_with_state<T, W: WaitState>(capacity: usize) -> (Producer<T, W>, 
 /// assert!(ring_core::max_capacity::<u64>() < ring_core::MAX_CAPACITY);
 /// ```
 pub fn max_capacity<T>() -> usize {
-    shared::max_capacity::<T>()
+    storage::max_capacity::<T>()
 }

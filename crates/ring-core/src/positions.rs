@@ -11,6 +11,9 @@
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Positions {
     capacity: usize,
+    /// `2 * capacity`, where positions wrap; stored to save the hot path a
+    /// multiplication.
+    period: usize,
 }
 
 /// The largest capacity of any ring: its positions (`0 .. 2 * capacity`)
@@ -33,7 +36,10 @@ impl Positions {
             capacity <= MAX_CAPACITY,
             "ring capacity {capacity} is too large: the largest is {MAX_CAPACITY}"
         );
-        Self { capacity }
+        Self {
+            capacity,
+            period: 2 * capacity,
+        }
     }
 
     #[inline(always)]
@@ -44,7 +50,7 @@ impl Positions {
     /// The position `steps` after `position`.
     #[inline(always)]
     pub(crate) fn advance(self, position: usize, steps: usize) -> usize {
-        let period = 2 * self.capacity;
+        let period = self.period;
         debug_assert!(position < period && steps <= self.capacity);
         // Written so that no intermediate value exceeds `period`.
         if position >= period - steps {
@@ -58,7 +64,7 @@ impl Positions {
     /// a head at `from` and a tail at `to`, in `0 ..= capacity`.
     #[inline(always)]
     pub(crate) fn distance(self, from: usize, to: usize) -> usize {
-        let period = 2 * self.capacity;
+        let period = self.period;
         debug_assert!(from < period && to < period);
         let distance = if to >= from {
             to - from
@@ -72,7 +78,7 @@ impl Positions {
     /// The slot, in `0 .. capacity`, that `position` names.
     #[inline(always)]
     pub(crate) fn slot(self, position: usize) -> usize {
-        debug_assert!(position < 2 * self.capacity);
+        debug_assert!(position < self.period);
         if position >= self.capacity {
             position - self.capacity
         } else {

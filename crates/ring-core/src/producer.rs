@@ -96,7 +96,7 @@ impl<T, W: WaitState> Producer<T, W> {
         // SAFETY: we are the producer and `tail` is a free slot: the
         // consumer's release of it was acquired in `reload_free_slots`, now
         // or on an earlier call.
-        unsafe { self.shared.write(self.tail, value) };
+        unsafe { self.shared.write(self.positions.slot(self.tail), value) };
         self.publish(1);
         Ok(())
     }

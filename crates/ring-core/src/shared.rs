@@ -10,19 +10,18 @@
 //! invalidate the line holding `tail` and the other way round. The fields
 //! both sides only read (`positions`, `slots`, ...) come after them on lines
 //! that nobody writes while the ring runs. The waiting state has lines of its
-//! own, because a waiting side writes it. The slots live in a separate boxed
-//! array with `padding` unused slots (at least one cache line) on either end,
-//! so that no neighbouring heap allocation shares a cache line with a slot.
+//! own, because a waiting side writes it. The slots live in a separate
+//! allocation aligned to, and rounded up to, whole cache lines
+//! ([`SlotStorage`]), so that no neighbouring heap allocation shares a cache
+//! line with a slot.
 
-use alloc::boxed::Box;
-use core::alloc::Layout;
-use core::cell::UnsafeCell;
 use core::mem::{self, MaybeUninit};
 use core::ptr;
 
 use crossbeam_utils::CachePadded;
 
-use crate::positions::{MAX_CAPACITY, Positions};
+use crate::positions::Positions;
+use crate::storage::SlotStorage;
 use crate::sync::{AtomicU8, AtomicUsize, Ordering, SlotAccessLog};
 
 /// An index, padded to a cache line of its own unless the benchmark-only
@@ -38,9 +37,6 @@ fn new_index_cell() -> IndexCell {
     #[cfg(feature = "ablation-unpadded-indices")]
     return AtomicUsize::new(0);
 }
-
-/// One slot of storage; `MaybeUninit` because most slots are empty.
-type Slot<T> = UnsafeCell<MaybeUninit<T>>;
 
 /// The bit of [`Shared::gone`] the producer sets when it is dropped.
 pub(crate) const PRODUCER_GONE: u8 = 1;
@@ -61,12 +57,9 @@ pub(crate) struct Shared<T, W> {
     pub(crate) positions: Positions,
     /// `PRODUCER_GONE | CONSUMER_GONE` bits, set once each when a handle drops.
     gone: AtomicU8,
-    /// How many unused slots pad the storage on each end.
-    padding: usize,
-    /// `padding + capacity + padding` slots. The slots `padding + slot(p)`
-    /// for positions `p` in `head .. tail` hold initialized items; all
-    /// others are uninitialized.
-    slots: Box<[Slot<T>]>,
+    /// `capacity` slots. The slots `slot(p)` for the positions `p` in
+    /// `head .. tail` hold initialized items; all others are uninitialized.
+    storage: SlotStorage<T>,
     /// Loom's view of the slot accesses; empty outside loom.
     access_log: SlotAccessLog,
 }
@@ -82,26 +75,6 @@ unsafe impl<T: Send, W: Send + Sync> Sync for Shared<T, W> {}
 // `T`s there, which `T: Send` allows.
 unsafe impl<T: Send, W: Send + Sync> Send for Shared<T, W> {}
 
-/// The width of the padding on each end of the slot storage, in bytes: one
-/// `CachePadded` line, the unit the platform's false sharing works in.
-const PADDING_BYTES: usize = mem::size_of::<CachePadded<u8>>();
-
-/// How many unused slots pad each end of the storage of `T`s.
-fn padding_slots<T>() -> usize {
-    match mem::size_of::<T>() {
-        0 => 0,
-        item_size => PADDING_BYTES.div_ceil(item_size),
-    }
-}
-
-/// The largest capacity for which [`Shared::new`] does not panic.
-pub(crate) fn max_capacity<T>() -> usize {
-    match mem::size_of::<T>() {
-        0 => MAX_CAPACITY,
-        item_size => (isize::MAX as usize / item_size - 2 * padding_slots::<T>()).min(MAX_CAPACITY),
-    }
-}
-
 impl<T, W: Default> Shared<T, W> {
     /// Allocates the storage for `capacity` items.
     ///
@@ -111,28 +84,14 @@ impl<T, W: Default> Shared<T, W> {
     /// `isize::MAX`.
     pub(crate) fn new(capacity: usize) -> Self {
         let positions = Positions::new(capacity);
-        let item_size = mem::size_of::<T>();
-        let padding = padding_slots::<T>();
-        let slot_count = capacity
-            .checked_add(2 * padding)
-            .filter(|&count| Layout::array::<T>(count).is_ok())
-            .unwrap_or_else(|| {
-                panic!(
-                    "ring capacity {capacity} is too large: {capacity} items of {item_size} bytes \
-                     overflow the largest allocation (isize::MAX bytes)"
-                )
-            });
-        // SAFETY: a slot is an `UnsafeCell<MaybeUninit<T>>`, for which any
-        // contents, initialized or not, are valid.
-        let slots = unsafe { Box::<[Slot<T>]>::new_uninit_slice(slot_count).assume_init() };
+        let storage = SlotStorage::new(capacity);
         Self {
             head: new_index_cell(),
             tail: new_index_cell(),
             wait_state: CachePadded::new(W::default()),
             positions,
             gone: AtomicU8::new(0),
-            padding,
-            slots,
+            storage,
             access_log: SlotAccessLog::new(capacity),
         }
     }
@@ -157,22 +116,6 @@ impl<T, W> Shared<T, W> {
         self.gone.load(Ordering::Acquire) & side != 0
     }
 
-    /// The one place that turns a slot number into a pointer: `len` slots
-    /// from `first_slot` on, as a raw slice.
-    ///
-    /// The arithmetic is safe (`wrapping_add` cannot cause undefined
-    /// behaviour by itself); the callers' `unsafe` blocks rely on the range
-    /// being inside the storage, which the `debug_assert` checks.
-    #[inline(always)]
-    fn slot_range(&self, first_slot: usize, len: usize) -> *mut [MaybeUninit<T>] {
-        debug_assert!(first_slot + len <= self.positions.capacity());
-        // `UnsafeCell::raw_get` keeps the provenance of `as_ptr`, which
-        // covers the whole array and permits writes through the cell.
-        let first =
-            UnsafeCell::raw_get(self.slots.as_ptr().wrapping_add(self.padding + first_slot));
-        ptr::slice_from_raw_parts_mut(first, len)
-    }
-
     /// The slots of the `len` positions from `position` on, split at the end
     /// of the storage: the first run and the run that wraps to slot 0.
     #[inline(always)]
@@ -184,72 +127,68 @@ impl<T, W> Shared<T, W> {
         let (first_len, second_len) = self.positions.split(position, len);
         let first_slot = self.positions.slot(position);
         (
-            self.slot_range(first_slot, first_len),
-            self.slot_range(0, second_len),
+            self.storage.slots(first_slot, first_len),
+            self.storage.slots(0, second_len),
         )
     }
 
-    /// Moves `value` into the free slot at `position`.
+    /// Moves `value` into the free `slot` (a slot number, not a position).
     ///
     /// # Safety
     ///
-    /// Only the producer may call this, for a position in `tail .. head +
-    /// capacity` (a free slot) whose emptying it has acquired.
+    /// Only the producer may call this, for the slot of a position in `tail
+    /// .. head + capacity` (a free slot) whose emptying it has acquired.
     #[inline(always)]
-    pub(crate) unsafe fn write(&self, position: usize, value: T) {
-        let slot = self.positions.slot(position);
+    pub(crate) unsafe fn write(&self, slot: usize, value: T) {
         self.access_log.writing(slot, 1);
-        let target = self.slot_range(slot, 1).cast::<MaybeUninit<T>>();
+        let target = self.storage.slot(slot);
         // SAFETY: the slot is in bounds and free, and no other reference to
         // it exists, as the caller guarantees.
         unsafe { target.write(MaybeUninit::new(value)) };
     }
 
-    /// Moves the item at `position` out of its slot, which becomes free once
-    /// the consumer publishes a head past it.
+    /// Moves the item out of `slot`, which becomes free once the consumer
+    /// publishes a head past it.
     ///
     /// # Safety
     ///
-    /// Only the consumer may call this, for a position in `head .. tail` (a
-    /// filled slot) whose filling it has acquired, and it must not read or
-    /// drop the item again.
+    /// Only the consumer may call this, for the slot of a position in `head
+    /// .. tail` (a filled slot) whose filling it has acquired, and it must
+    /// not read or drop the item again.
     #[inline(always)]
-    pub(crate) unsafe fn read(&self, position: usize) -> T {
-        let slot = self.positions.slot(position);
+    pub(crate) unsafe fn read(&self, slot: usize) -> T {
         self.access_log.reading(slot, 1);
-        let source = self.slot_range(slot, 1).cast::<T>();
+        let source = self.storage.slot(slot).cast::<T>();
         // SAFETY: the slot is in bounds and holds an initialized item, which
         // the caller takes over, as the caller guarantees.
         unsafe { source.read() }
     }
 
-    /// Drops the item at `position` in place.
+    /// Drops the item in `slot` in place.
     ///
     /// # Safety
     ///
     /// As for [`Self::read`]: the item is the consumer's and is dropped once.
     #[inline(always)]
-    pub(crate) unsafe fn drop_item(&self, position: usize) {
-        let slot = self.positions.slot(position);
+    pub(crate) unsafe fn drop_item(&self, slot: usize) {
         self.access_log.writing(slot, 1);
-        let item = self.slot_range(slot, 1).cast::<T>();
+        let item = self.storage.slot(slot).cast::<T>();
         // SAFETY: the slot is in bounds and holds an initialized item that
         // the caller gives up, as the caller guarantees.
         unsafe { ptr::drop_in_place(item) };
     }
 
-    /// A shared reference to the item at `position`.
+    /// A shared reference to the item in `slot`.
     ///
     /// # Safety
     ///
-    /// Only the consumer may call this, for a filled position it has
-    /// acquired, and it must not move, drop or mutate the item (nor let the
-    /// producer reuse its slot) while the reference lives.
+    /// Only the consumer may call this, for the slot of a filled position it
+    /// has acquired, and it must not move, drop or mutate the item (nor let
+    /// the producer reuse its slot) while the reference lives.
     #[inline(always)]
-    pub(crate) unsafe fn item(&self, position: usize) -> &T {
-        let slot = self.positions.slot(position);
+    pub(crate) unsafe fn item(&self, slot: usize) -> &T {
         self.access_log.reading(slot, 1);
-        let item = self.slot_range(slot, 1).cast::<T>();
+        let item = self.storage.slot(slot).cast::<T>();
         // SAFETY: the slot is in bounds and initialized, and the caller
         // keeps it so for the reference's lifetime.
         unsafe { &*item }
