@@ -71,7 +71,11 @@ fn report(what: &str, contenders: &[Contender], figures: &[Vec<f64>], ratio_mean
     );
     for (contender, values) in contenders.iter().zip(figures) {
         let (median, min, max) = summary(values);
-        let ratios: Vec<f64> = values.iter().zip(baseline).map(|(ours, base)| ours / base).collect();
+        let ratios: Vec<f64> = values
+            .iter()
+            .zip(baseline)
+            .map(|(ours, base)| ours / base)
+            .collect();
         let (ratio, ratio_min, ratio_max) = summary(&ratios);
         println!(
             "  {:<12} {median:>9.2} [{min:.2}-{max:.2}]   ratio {ratio:.3} [{ratio_min:.3}-{ratio_max:.3}]",
@@ -82,8 +86,12 @@ fn report(what: &str, contenders: &[Contender], figures: &[Vec<f64>], ratio_mean
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let reps: usize = args.next().map_or(21, |arg| arg.parse().expect("REPS is a number"));
-    let items: u64 = args.next().map_or(2_000_000, |arg| arg.parse().expect("ITEMS is a number"));
+    let reps: usize = args
+        .next()
+        .map_or(21, |arg| arg.parse().expect("REPS is a number"));
+    let items: u64 = args
+        .next()
+        .map_or(2_000_000, |arg| arg.parse().expect("ITEMS is a number"));
     // The baseline comes last.
     let contenders = [contender::<RingSpin>(), contender::<Rtrb>()];
     println!(
@@ -91,14 +99,32 @@ fn main() {
         Placement::pinned().describe()
     );
 
-    let figures = interleave(&contenders, reps, items, |c| c.throughput, |elapsed| {
-        items as f64 / elapsed.as_secs_f64() / 1e6
-    });
-    report("throughput, million items/s", &contenders, &figures, "above 1 is faster than rtrb");
+    let figures = interleave(
+        &contenders,
+        reps,
+        items,
+        |c| c.throughput,
+        |elapsed| items as f64 / elapsed.as_secs_f64() / 1e6,
+    );
+    report(
+        "throughput, million items/s",
+        &contenders,
+        &figures,
+        "above 1 is faster than rtrb",
+    );
 
     let trips = (items / 20).max(1);
-    let figures = interleave(&contenders, reps, trips, |c| c.round_trip, |elapsed| {
-        elapsed.as_nanos() as f64 / trips as f64
-    });
-    report("round trip, ns", &contenders, &figures, "below 1 is faster than rtrb");
+    let figures = interleave(
+        &contenders,
+        reps,
+        trips,
+        |c| c.round_trip,
+        |elapsed| elapsed.as_nanos() as f64 / trips as f64,
+    );
+    report(
+        "round trip, ns",
+        &contenders,
+        &figures,
+        "below 1 is faster than rtrb",
+    );
 }

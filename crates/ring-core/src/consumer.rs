@@ -76,11 +76,11 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// ```
     #[inline(always)]
     pub fn try_pop(&mut self) -> Result<T, TryPopError> {
-        if (!CACHE_TAIL || self.head == self.cached_tail.get()) && self.reload_items() == 0 {
+        if (!CACHE_TAIL || self.head == self.cached_tail.get()) && self.reload_tail() == self.head {
             self.recheck_empty()?;
         }
         // SAFETY: we are the consumer and `head` is a filled slot: the
-        // producer's release of it was acquired in `reload_items` (now, in
+        // producer's release of it was acquired in `reload_tail` (now, in
         // `recheck_empty`, or on an earlier call).
         let value = unsafe { self.shared.read(self.positions.slot(self.head)) };
         self.release(1);
@@ -307,11 +307,17 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// Reloads the producer's `tail` and returns the number of items.
     #[inline]
     fn reload_items(&self) -> usize {
+        self.positions.distance(self.head, self.reload_tail())
+    }
+
+    /// Reloads the producer's `tail`, caches it and returns it.
+    #[inline(always)]
+    fn reload_tail(&self) -> usize {
         // Acquire: pairs with the producer's Release store of `tail`, so its
         // writes of the slots happen before our reads.
         let tail = self.shared.tail.load(Ordering::Acquire);
         self.cached_tail.set(tail);
-        self.positions.distance(self.head, tail)
+        tail
     }
 
     /// Moves `head` past `count` items the consumer has moved out or

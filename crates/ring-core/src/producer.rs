@@ -90,11 +90,11 @@ impl<T, W: WaitState> Producer<T, W> {
         if self.consumer_gone() {
             return Err(TryPushError::Disconnected(value));
         }
-        if (!CACHE_HEAD || self.tail == self.full_at.get()) && self.reload_free_slots() == 0 {
+        if (!CACHE_HEAD || self.tail == self.full_at.get()) && self.reload_full_at() == self.tail {
             return Err(TryPushError::Full(value));
         }
         // SAFETY: we are the producer and `tail` is a free slot: the
-        // consumer's release of it was acquired in `reload_free_slots`, now
+        // consumer's release of it was acquired in `reload_full_at`, now
         // or on an earlier call.
         unsafe { self.shared.write(self.positions.slot(self.tail), value) };
         self.publish(1);
@@ -281,13 +281,20 @@ impl<T, W: WaitState> Producer<T, W> {
     /// Reloads the consumer's `head` and returns the number of free slots.
     #[inline]
     fn reload_free_slots(&self) -> usize {
+        self.positions.distance(self.tail, self.reload_full_at())
+    }
+
+    /// Reloads the consumer's `head`, caches where the ring is full
+    /// according to it, and returns that position.
+    #[inline(always)]
+    fn reload_full_at(&self) -> usize {
         // Acquire: pairs with the consumer's Release store of `head`, so its
         // reads (and drops) of the slots it freed happen before we overwrite
         // them.
         let head = self.shared.head.load(Ordering::Acquire);
         let full_at = self.positions.advance(head, self.positions.capacity());
         self.full_at.set(full_at);
-        self.positions.distance(self.tail, full_at)
+        full_at
     }
 
     /// Publishes the `count` slots after `tail`, which the producer has
