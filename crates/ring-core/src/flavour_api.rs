@@ -38,11 +38,40 @@ macro_rules! impl_flavour_api {
     (crate = $krate:literal, wait_state = $wait:ty $(,)?) => {
         /// Free slots of the ring reserved for writing in place; see
         /// [`Producer::write_chunk_uninit`].
+        ///
+        /// # Examples
+        ///
+        #[doc = concat!("```\n# use ", $krate, " as ring;")]
+        /// let (mut producer, mut consumer) = ring::channel::<u8>(2);
+        /// let chunk: ring::WriteChunkUninit<'_, u8> = producer.write_chunk_uninit(2);
+        /// assert_eq!(chunk.fill_from_slice(&[1, 2]), 2);
+        /// assert_eq!(consumer.len(), 2);
+        /// ```
         pub type WriteChunkUninit<'a, T> = $crate::WriteChunkUninit<'a, T, $wait>;
         /// Items of the ring lent for reading in place; see
         /// [`Consumer::read_chunk`].
+        ///
+        /// # Examples
+        ///
+        #[doc = concat!("```\n# use ", $krate, " as ring;")]
+        /// let (mut producer, mut consumer) = ring::channel::<u8>(2);
+        /// producer.push_slice(&[1, 2]);
+        /// let chunk: ring::ReadChunk<'_, u8> = consumer.read_chunk(2);
+        /// assert_eq!(chunk.as_slices(), (&[1, 2][..], &[][..]));
+        /// chunk.commit_all();
+        /// assert!(consumer.is_empty());
+        /// ```
         pub type ReadChunk<'a, T> = $crate::ReadChunk<'a, T, $wait>;
         /// Moves the items of a [`ReadChunk`] out of the ring.
+        ///
+        /// # Examples
+        ///
+        #[doc = concat!("```\n# use ", $krate, " as ring;")]
+        /// let (mut producer, mut consumer) = ring::channel(2);
+        /// producer.push_slice(&[1, 2]);
+        /// let items: ring::ReadChunkIntoIter<'_, i32> = consumer.read_chunk(2).into_iter();
+        /// assert_eq!(items.collect::<Vec<_>>(), [1, 2]);
+        /// ```
         pub type ReadChunkIntoIter<'a, T> = $crate::ReadChunkIntoIter<'a, T, $wait>;
 
         impl<T> Producer<T> {

@@ -48,16 +48,76 @@
 /// ```
 pub trait WaitState: Default + Send + Sync {
     /// Called by the producer after it published one or more items.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    ///
+    /// #[derive(Default)]
+    /// struct Pushed(AtomicBool);
+    ///
+    /// impl ring_core::WaitState for Pushed {
+    ///     fn after_push(&self) {
+    ///         self.0.store(true, Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// let (mut producer, _consumer) = ring_core::channel_with_state::<u8, Pushed>(1);
+    /// producer.try_push(1).unwrap();
+    /// assert!(producer.wait_state().0.load(Ordering::Relaxed));
+    /// ```
     #[inline(always)]
     fn after_push(&self) {}
 
     /// Called by the consumer after it freed one or more slots.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// #[derive(Default)]
+    /// struct Pops(AtomicUsize);
+    ///
+    /// impl ring_core::WaitState for Pops {
+    ///     fn after_pop(&self) {
+    ///         self.0.fetch_add(1, Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// let (mut producer, mut consumer) = ring_core::channel_with_state::<u8, Pops>(4);
+    /// producer.push_slice(&[1, 2, 3]);
+    /// consumer.try_pop().unwrap();
+    /// consumer.read_chunk(2).commit_all(); // One batch, one call.
+    /// assert_eq!(consumer.wait_state().0.load(Ordering::Relaxed), 2);
+    /// ```
     #[inline(always)]
     fn after_pop(&self) {}
 
     /// Called when the producer is dropped, after the consumer can see that
     /// it is gone. By default it is reported like a push, which wakes a
     /// waiting consumer so that it finds the disconnection.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    ///
+    /// #[derive(Default)]
+    /// struct Gone(AtomicBool);
+    ///
+    /// impl ring_core::WaitState for Gone {
+    ///     fn after_producer_drop(&self) {
+    ///         self.0.store(true, Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// let (producer, consumer) = ring_core::channel_with_state::<u8, Gone>(1);
+    /// drop(producer);
+    /// assert!(consumer.wait_state().0.load(Ordering::Relaxed));
+    /// assert!(consumer.is_disconnected());
+    /// ```
     #[inline(always)]
     fn after_producer_drop(&self) {
         self.after_push();
@@ -66,6 +126,26 @@ pub trait WaitState: Default + Send + Sync {
     /// Called when the consumer is dropped, after the producer can see that
     /// it is gone. By default it is reported like a pop, which wakes a
     /// waiting producer so that it finds the disconnection.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    ///
+    /// #[derive(Default)]
+    /// struct Gone(AtomicBool);
+    ///
+    /// impl ring_core::WaitState for Gone {
+    ///     fn after_consumer_drop(&self) {
+    ///         self.0.store(true, Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// let (producer, consumer) = ring_core::channel_with_state::<u8, Gone>(1);
+    /// drop(consumer);
+    /// assert!(producer.wait_state().0.load(Ordering::Relaxed));
+    /// assert!(producer.is_disconnected());
+    /// ```
     #[inline(always)]
     fn after_consumer_drop(&self) {
         self.after_pop();
