@@ -397,6 +397,8 @@ impl<'a, T, W: WaitState> IntoIterator for ReadChunk<'a, T, W> {
     /// with one index store when the iterator is dropped; items it did not
     /// reach stay in the ring.
     fn into_iter(self) -> Self::IntoIter {
+        // Cleared by the iterator's drop; stays set if the iterator leaks.
+        self.consumer.reads_may_be_unpublished = true;
         ReadChunkIntoIter {
             consumer: self.consumer,
             remaining: self.len,
@@ -408,7 +410,8 @@ impl<'a, T, W: WaitState> IntoIterator for ReadChunk<'a, T, W> {
 /// Moves the items of a [`ReadChunk`] out of the ring, oldest first.
 ///
 /// The slots are freed when the iterator is dropped. Leaking it with
-/// `mem::forget` is safe: the consumer frees them at its next publication.
+/// `mem::forget` is safe: the consumer frees them at its next pop, or when
+/// it next finds the ring empty or lends a chunk.
 ///
 /// # Examples
 ///
@@ -456,6 +459,7 @@ impl<T, W: WaitState> core::iter::FusedIterator for ReadChunkIntoIter<'_, T, W> 
 
 impl<T, W: WaitState> Drop for ReadChunkIntoIter<'_, T, W> {
     fn drop(&mut self) {
+        self.consumer.reads_may_be_unpublished = false;
         if self.taken > 0 {
             self.consumer.publish();
         }

@@ -32,9 +32,14 @@ const CACHE_TAIL: bool = !cfg!(feature = "ablation-uncached-indices");
 /// ```
 pub struct Consumer<T, W: WaitState = ()> {
     pub(crate) shared: Arc<Shared<T, W>>,
-    /// The consumer's own position. It can run ahead of `shared.head` only
-    /// while a [`ReadChunk`] iterator is being consumed, until it publishes.
+    /// The consumer's own position. It runs ahead of `shared.head` while a
+    /// [`ReadChunk`] iterator moves items out, until the iterator is dropped
+    /// and publishes it; if the iterator was leaked, until
+    /// `publish_leaked_reads` does.
     pub(crate) head: usize,
+    /// Set when a [`ReadChunk`] iterator was created: it may have moved
+    /// `head` without publishing it. Checked only off the hot path.
+    pub(crate) reads_may_be_unpublished: bool,
     /// The producer's `tail` as last loaded. The real tail can only be
     /// further ahead, so this copy undercounts the items and is always safe
     /// to trust for "there is an item".
@@ -51,6 +56,7 @@ impl<T, W: WaitState> Consumer<T, W> {
             shared,
             head: 0,
             cached_tail: Cell::new(0),
+            reads_may_be_unpublished: false,
             positions,
         }
     }
@@ -160,6 +166,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// assert_eq!(consumer.try_pop(), Ok(3));
     /// ```
     pub fn read_chunk(&mut self, max: usize) -> ReadChunk<'_, T, W> {
+        self.publish_leaked_reads();
         let len = self.items_at_least(max).min(max);
         ReadChunk::new(self, len)
     }
@@ -276,7 +283,8 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// pushed just before the producer dropped, and report a disconnection
     /// with an item still in the ring.
     #[inline]
-    pub(crate) fn recheck_empty(&self) -> Result<(), TryPopError> {
+    pub(crate) fn recheck_empty(&mut self) -> Result<(), TryPopError> {
+        self.publish_leaked_reads();
         if !self.shared.is_gone(PRODUCER_GONE) {
             return Err(TryPopError::Empty);
         }
@@ -325,6 +333,17 @@ impl<T, W: WaitState> Consumer<T, W> {
     #[inline(always)]
     pub(crate) fn advance_local(&mut self, count: usize) {
         self.head = self.positions.advance(self.head, count);
+    }
+
+    /// Publishes the items a leaked [`ReadChunk`] iterator moved out. Without
+    /// this, a consumer that finds the ring empty after such a leak would
+    /// never publish, and a producer waiting for space would wait forever.
+    #[inline]
+    fn publish_leaked_reads(&mut self) {
+        if self.reads_may_be_unpublished {
+            self.reads_may_be_unpublished = false;
+            self.publish();
+        }
     }
 
     /// Publishes `head`, freeing the slots behind it, and tells the flavour.

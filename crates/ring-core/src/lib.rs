@@ -56,9 +56,9 @@
 //!
 //! `head` and `tail` each sit on a cache line of their own
 //! (`crossbeam_utils::CachePadded`, 128 bytes on x86-64 because of the
-//! adjacent-line prefetcher), and the slot storage is padded by a cache line
-//! on each end, so no index shares a line with a slot or with a
-//! neighbouring allocation. The benchmark-only features
+//! adjacent-line prefetcher), and the slot storage is a separate allocation
+//! aligned to and rounded up to whole cache lines, so no index shares a line
+//! with a slot and no slot shares one with a neighbouring allocation. The benchmark-only features
 //! `ablation-unpadded-indices` and `ablation-uncached-indices` turn the two
 //! optimizations off, for `cargo xtask bench` to measure what they are
 //! worth; the default build has both.

@@ -43,7 +43,10 @@ pub(crate) const PRODUCER_GONE: u8 = 1;
 /// The bit of [`Shared::gone`] the consumer sets when it is dropped.
 pub(crate) const CONSUMER_GONE: u8 = 2;
 
-/// The state both handles point to.
+/// The state both handles point to. `repr(C)` keeps the fields in the
+/// order written, so that the layout described above holds (and the
+/// unpadded ablation really puts `head` and `tail` side by side).
+#[repr(C)]
 pub(crate) struct Shared<T, W> {
     /// The consumer's position: the next item to pop. Stored only by the
     /// consumer, always in `0 .. 2 * capacity`.

@@ -1,7 +1,7 @@
 //! The raw slot storage: one allocation of `capacity` slots, aligned to and
-//! rounded up to whole cache-line pairs, so that no other heap allocation
-//! shares a cache line with a slot (rigtorp's slot padding, without wasted
-//! slots at the ends).
+//! rounded up to whole `CachePadded` units (128 bytes on x86-64 and
+//! aarch64), so that no other heap allocation shares a cache line with a
+//! slot (rigtorp's slot padding, without wasted slots at the ends).
 
 use alloc::alloc::{alloc, dealloc, handle_alloc_error};
 use core::alloc::Layout;
@@ -14,7 +14,7 @@ use crate::positions::MAX_CAPACITY;
 
 /// The unit of false sharing the storage is aligned to: `CachePadded`'s
 /// alignment (128 bytes on x86-64 and aarch64, covering the adjacent-line
-/// prefetcher).
+/// prefetcher; 32 to 256 elsewhere, as crossbeam chose per platform).
 const LINE: usize = mem::align_of::<CachePadded<u8>>();
 
 /// `capacity` slots of possibly uninitialized `T`s. It never drops the
@@ -41,8 +41,9 @@ fn layout_for<T>(capacity: usize) -> Option<Layout> {
 pub(crate) fn max_capacity<T>() -> usize {
     match mem::size_of::<T>() {
         0 => MAX_CAPACITY,
-        // The rounding to a whole line may not overflow either.
-        item_size => ((isize::MAX as usize - LINE) / item_size).min(MAX_CAPACITY),
+        // The size rounded up to a whole `LINE` must stay within
+        // `isize::MAX`: at most the largest multiple of `LINE` below it.
+        item_size => ((isize::MAX as usize / LINE * LINE) / item_size).min(MAX_CAPACITY),
     }
 }
 

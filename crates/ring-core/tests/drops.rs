@@ -211,3 +211,21 @@ fn a_panicking_iterator_still_publishes_what_it_wrote() {
     assert!(result.is_err());
     assert_eq!(consumer.try_iter().collect::<Vec<_>>(), ["0", "1"]);
 }
+
+#[test]
+fn leaked_read_chunk_iterator_does_not_starve_the_producer() {
+    let (mut producer, mut consumer) = channel(1);
+    producer.try_push(1).unwrap();
+    let mut items = consumer.read_chunk(1).into_iter();
+    assert_eq!(items.next(), Some(1));
+    std::mem::forget(items);
+    // The consumer finds the ring empty, which publishes the leaked read.
+    assert!(consumer.try_pop().unwrap_err().is_empty());
+    assert_eq!(producer.try_push(2), Ok(()));
+    // Lending a chunk publishes a leaked read too.
+    let mut items = consumer.read_chunk(1).into_iter();
+    assert_eq!(items.next(), Some(2));
+    std::mem::forget(items);
+    assert!(consumer.read_chunk(1).is_empty());
+    assert_eq!(producer.try_push(3), Ok(()));
+}
