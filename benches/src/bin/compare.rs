@@ -1,8 +1,9 @@
 //! Interleaved head-to-head comparison for noisy machines: rep 1 of every
 //! implementation, then rep 2, and so on, with the order rotating from rep
 //! to rep, so that a slow second of the machine hits all of them alike.
-//! Prints medians with their min-max spread, and the median of each rep's
-//! ratio to the baseline (rtrb), which cancels most of the machine's drift.
+//! Prints medians with their interquartile range, and the median (and
+//! interquartile range) of each rep's ratio to the baseline (rtrb), which
+//! cancels most of the machine's drift.
 //!
 //! `cargo run --release -p ring-benches --bin compare -- [REPS] [ITEMS]`
 
@@ -28,17 +29,30 @@ fn contender<Q: Queue>() -> Contender {
     }
 }
 
-/// Median, minimum and maximum of `values`.
-fn summary(values: &[f64]) -> (f64, f64, f64) {
+/// The median and quartiles of some figures.
+struct Summary {
+    first_quartile: f64,
+    median: f64,
+    third_quartile: f64,
+}
+
+/// The value at fraction `rank` (0 to 1) of sorted `values`, interpolating
+/// linearly between neighbours.
+fn quantile(sorted: &[f64], rank: f64) -> f64 {
+    let position = rank * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = position.ceil() as usize;
+    sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
+}
+
+fn summary(values: &[f64]) -> Summary {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let middle = sorted.len() / 2;
-    let median = if sorted.len() % 2 == 0 {
-        (sorted[middle - 1] + sorted[middle]) / 2.0
-    } else {
-        sorted[middle]
-    };
-    (median, sorted[0], sorted[sorted.len() - 1])
+    Summary {
+        first_quartile: quantile(&sorted, 0.25),
+        median: quantile(&sorted, 0.5),
+        third_quartile: quantile(&sorted, 0.75),
+    }
 }
 
 /// Runs `workload` of every contender `reps` times, rotating the order,
@@ -66,20 +80,26 @@ fn interleave(
 fn report(what: &str, contenders: &[Contender], figures: &[Vec<f64>], ratio_meaning: &str) {
     let baseline = figures.last().expect("at least one contender");
     println!(
-        "{what} (median [min-max] of {} reps; ratio: {ratio_meaning})",
+        "{what} (median [interquartile range] of {} reps; ratio: {ratio_meaning})",
         baseline.len()
     );
     for (contender, values) in contenders.iter().zip(figures) {
-        let (median, min, max) = summary(values);
+        let figure = summary(values);
         let ratios: Vec<f64> = values
             .iter()
             .zip(baseline)
             .map(|(ours, base)| ours / base)
             .collect();
-        let (ratio, ratio_min, ratio_max) = summary(&ratios);
+        let ratio = summary(&ratios);
         println!(
-            "  {:<12} {median:>9.2} [{min:.2}-{max:.2}]   ratio {ratio:.3} [{ratio_min:.3}-{ratio_max:.3}]",
-            contender.name
+            "  {:<12} {:>9.2} [{:.2}-{:.2}]   ratio {:.3} [{:.3}-{:.3}]",
+            contender.name,
+            figure.median,
+            figure.first_quartile,
+            figure.third_quartile,
+            ratio.median,
+            ratio.first_quartile,
+            ratio.third_quartile,
         );
     }
 }
