@@ -1,4 +1,5 @@
-//! `cargo xtask loom`: the loom models of ring-core's protocol.
+//! `cargo xtask loom`: the loom models of ring-core's index protocol and
+//! ring-park's parking handshake.
 
 use crate::command::{cargo, run_step};
 

@@ -1,4 +1,5 @@
-//! `cargo xtask miri`: the tests of ring-core and ring-spin under Miri.
+//! `cargo xtask miri`: the tests of ring-core, ring-spin and ring-park under
+//! Miri.
 
 use std::process::Command;
 

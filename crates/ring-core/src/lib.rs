@@ -118,6 +118,7 @@ extern crate std;
 mod chunks;
 mod consumer;
 mod error;
+pub mod fence;
 mod flavour_api;
 mod positions;
 mod producer;

@@ -1,0 +1,194 @@
+//! Asymmetric fences: a store-load barrier split into a cheap half for the
+//! hot path and an expensive half for the rare path.
+//!
+//! A Dekker-style handshake (a waiting side announces itself, then checks
+//! the ring; the active side publishes, then checks for a waiter) needs a
+//! store-load barrier on both sides, or a lost wake-up is possible. A full
+//! `fence(SeqCst)` on every push costs several times a whole push on x86.
+//! Asymmetric fences move the cost to the side that waits:
+//!
+//! - [`light`] goes on the hot path. Where the heavy half is available it is
+//!   only a compiler fence: no instruction at all.
+//! - [`heavy`] goes on the rare path. On Linux it is
+//!   `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`, which makes every
+//!   running thread of the process execute a full memory barrier before it
+//!   returns; folly's `asymmetricHeavyBarrier` and liburcu rely on the same
+//!   call.
+//!
+//! # Why the pair is a store-load barrier
+//!
+//! Take thread A: `store X; heavy(); load Y` and thread B: `store Y;
+//! light(); load X`. The compiler fence keeps B's store before its load in
+//! program order; only the CPU could reorder them, by holding the store in
+//! its store buffer. `membarrier` forces a full barrier on B's CPU at some
+//! point P during A's call, which also fences A itself. If B's load of X
+//! executed after P, it sees A's store (A's store preceded the call). If it
+//! executed before P, B's store (which precedes that load in program order)
+//! was drained by the barrier at P, before `membarrier` returned, so A's
+//! later load of Y sees it. Either way one side sees the other's store.
+//!
+//! Where `membarrier` is not available (other systems, an old kernel, a
+//! seccomp filter, Miri) both halves are `fence(SeqCst)`, which is a
+//! store-load barrier by itself. Under loom they are read-modify-writes of
+//! one atomic, for the reason given at `fence_under_loom`. The choice is made once per process: the
+//! heavy half decides it before its first use, and the light half uses a
+//! compiler fence only after `membarrier` was registered successfully,
+//! which the heavy half of every thread then uses.
+
+#[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+mod membarrier {
+    use core::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::OnceLock;
+
+    /// `MEMBARRIER_CMD_PRIVATE_EXPEDITED` of `<linux/membarrier.h>`.
+    const PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
+    /// `MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED`.
+    const REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
+
+    /// Set, once and for good, after registration succeeded. Read with
+    /// `Relaxed`: a thread that still sees `false` issues a full fence,
+    /// which is never weaker than what a `true` would allow.
+    static ACTIVE: AtomicBool = AtomicBool::new(false);
+    /// Whether registration succeeded, decided by the first heavy fence.
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+
+    fn membarrier(command: libc::c_int) -> bool {
+        // SAFETY: `membarrier` takes two integers and touches no memory of
+        // ours; an unsupported command only returns an error.
+        let result = unsafe { libc::syscall(libc::SYS_membarrier, command, 0, 0) };
+        result == 0
+    }
+
+    fn registered() -> bool {
+        *REGISTERED.get_or_init(|| {
+            let ok = membarrier(REGISTER_PRIVATE_EXPEDITED);
+            ACTIVE.store(ok, Ordering::Relaxed);
+            ok
+        })
+    }
+
+    #[inline(always)]
+    pub(super) fn active() -> bool {
+        ACTIVE.load(Ordering::Relaxed)
+    }
+
+    /// Issues the heavy half; `false` if only a fence can serve.
+    pub(super) fn heavy() -> bool {
+        registered() && membarrier(PRIVATE_EXPEDITED)
+    }
+
+    /// Makes sure the choice is made before any light fence runs that
+    /// could pair with a heavy one.
+    pub(super) fn prepare() {
+        registered();
+    }
+}
+
+#[cfg(not(loom))]
+use core::sync::atomic::{Ordering, fence};
+
+/// Under loom, both halves are a read-modify-write of one shared atomic
+/// instead of `fence(SeqCst)`. loom models `SeqCst` fences incompletely
+/// (loom#246) and reports lost wake-ups that the C++ memory model rules
+/// out; read-modify-writes of one location are totally ordered, and each
+/// acquires what the previous one released, so whichever of the two halves
+/// comes second sees every store made before the first: the same
+/// store-load guarantee, in a form loom checks exactly (thingbuf made the
+/// same substitution).
+#[cfg(loom)]
+fn fence_under_loom() {
+    loom::lazy_static! {
+        static ref ORDER: loom::sync::atomic::AtomicUsize = loom::sync::atomic::AtomicUsize::new(0);
+    }
+    ORDER.fetch_add(1, loom::sync::atomic::Ordering::AcqRel);
+}
+
+/// The hot-path half of an asymmetric store-load barrier; pairs with
+/// [`heavy`] on the other thread.
+///
+/// # Examples
+///
+/// A waiter and a publisher that never miss each other:
+///
+/// ```
+/// use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+///
+/// static WAITING: AtomicBool = AtomicBool::new(false);
+/// static PUBLISHED: AtomicBool = AtomicBool::new(false);
+///
+/// ring_core::fence::prepare();
+/// let waiter = std::thread::spawn(|| {
+///     WAITING.store(true, Relaxed);
+///     ring_core::fence::heavy();
+///     PUBLISHED.load(Relaxed)
+/// });
+/// PUBLISHED.store(true, Relaxed);
+/// ring_core::fence::light();
+/// let saw_waiter = WAITING.load(Relaxed);
+/// let saw_publication = waiter.join().unwrap();
+/// assert!(saw_waiter || saw_publication);
+/// ```
+#[inline(always)]
+pub fn light() {
+    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    if membarrier::active() {
+        core::sync::atomic::compiler_fence(Ordering::SeqCst);
+        return;
+    }
+    #[cfg(loom)]
+    fence_under_loom();
+    #[cfg(not(loom))]
+    fence(Ordering::SeqCst);
+}
+
+/// The rare-path half of an asymmetric store-load barrier; pairs with
+/// [`light`] on other threads. A system call where `membarrier` is
+/// available (tens of microseconds at worst), a full fence elsewhere.
+///
+/// # Examples
+///
+/// ```
+/// ring_core::fence::heavy();
+/// ```
+pub fn heavy() {
+    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    if membarrier::heavy() {
+        return;
+    }
+    #[cfg(loom)]
+    fence_under_loom();
+    #[cfg(not(loom))]
+    fence(Ordering::SeqCst);
+}
+
+/// Decides, once per process, whether the heavy half can use `membarrier`.
+/// Call it before starting threads that use [`light`]; [`heavy`] decides by
+/// itself on first use, so calling this is an optimization (the light half
+/// stays a full fence until the decision is made), never a requirement of
+/// soundness.
+///
+/// # Examples
+///
+/// ```
+/// ring_core::fence::prepare();
+/// ring_core::fence::light();
+/// ```
+pub fn prepare() {
+    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    membarrier::prepare();
+}
+
+/// Whether [`light`] is currently a mere compiler fence, for reports.
+///
+/// # Examples
+///
+/// ```
+/// ring_core::fence::prepare();
+/// println!("asymmetric fences: {}", ring_core::fence::is_asymmetric());
+/// ```
+pub fn is_asymmetric() -> bool {
+    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    return membarrier::active();
+    #[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+    return false;
+}

@@ -1,0 +1,282 @@
+//! The waiting operations: spin briefly, then park until the other side
+//! moves, the deadline passes, or the other side is gone.
+
+use std::time::{Duration, Instant};
+
+use crate::park_state::Woken;
+use crate::{
+    Consumer, PopError, PopTimeoutError, Producer, PushError, PushTimeoutError, TryPopError,
+    TryPushError,
+};
+
+/// How many polls, each followed by one `spin_loop` hint, a waiting side
+/// makes before it yields and then parks: about ten microseconds here, less
+/// than a park and unpark cost, so a peer that is about to act is caught
+/// without a system call.
+#[cfg(not(loom))]
+const SPIN_POLLS: u32 = 256;
+/// How many times it yields its core after spinning, for a peer that needs
+/// the core to make progress, before it parks.
+#[cfg(not(loom))]
+const YIELDS: u32 = 2;
+
+/// The phases of a wait: spinning, yielding, parking.
+struct Patience {
+    #[cfg_attr(loom, allow(dead_code, reason = "loom parks at once"))]
+    polls: u32,
+}
+
+impl Patience {
+    fn new() -> Self {
+        Self { polls: 0 }
+    }
+
+    /// Waits a little without the kernel; `false` once it is time to park.
+    #[cfg(not(loom))]
+    #[inline]
+    fn spin(&mut self) -> bool {
+        self.polls += 1;
+        if self.polls <= SPIN_POLLS {
+            std::hint::spin_loop();
+            true
+        } else if self.polls <= SPIN_POLLS + YIELDS {
+            std::thread::yield_now();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// loom explores the handshake, not the spinning: park at once.
+    #[cfg(loom)]
+    fn spin(&mut self) -> bool {
+        false
+    }
+}
+
+/// The deadline `timeout` from now, or `None` (no deadline) if that
+/// instant is too far to represent.
+fn deadline_after(timeout: Duration) -> Option<Instant> {
+    Instant::now().checked_add(timeout)
+}
+
+impl<T> Producer<T> {
+    /// Pushes `value`, waiting while the ring is full: spinning briefly,
+    /// then parking until the consumer frees a slot.
+    ///
+    /// # Errors
+    ///
+    /// Returns the value in a [`PushError`] as soon as the consumer is gone,
+    /// also while waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_park::channel(1);
+    /// producer.push(1).unwrap();
+    /// let popper = std::thread::spawn(move || (consumer.pop(), consumer.pop()));
+    /// producer.push(2).unwrap(); // Sleeps until the other thread has popped 1.
+    /// assert_eq!(popper.join().unwrap(), (Ok(1), Ok(2)));
+    /// assert_eq!(producer.push(3), Err(ring_park::PushError(3)));
+    /// ```
+    pub fn push(&mut self, value: T) -> Result<(), PushError<T>> {
+        self.push_until(value, None)
+            .map_err(|error| PushError(error.into_inner()))
+    }
+
+    /// Pushes `value`, waiting at most `timeout` while the ring is full.
+    ///
+    /// # Errors
+    ///
+    /// [`PushTimeoutError::Timeout`] if the ring stayed full,
+    /// [`PushTimeoutError::Disconnected`] as soon as the consumer is gone;
+    /// either hands the value back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (mut producer, _consumer) = ring_park::channel(1);
+    /// assert_eq!(producer.push_timeout(1, Duration::from_millis(5)), Ok(()));
+    /// let full = producer.push_timeout(2, Duration::from_millis(5)).unwrap_err();
+    /// assert!(full.is_timeout());
+    /// ```
+    pub fn push_timeout(&mut self, value: T, timeout: Duration) -> Result<(), PushTimeoutError<T>> {
+        self.push_until(value, deadline_after(timeout))
+    }
+
+    /// Pushes `value`, waiting until `deadline` at most while the ring is
+    /// full.
+    ///
+    /// # Errors
+    ///
+    /// As for [`push_timeout`](Self::push_timeout).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let (mut producer, mut consumer) = ring_park::channel(1);
+    /// producer.push(1).unwrap();
+    /// let popper = std::thread::spawn(move || {
+    ///     std::thread::sleep(Duration::from_millis(10));
+    ///     (consumer.pop(), consumer) // Keeps the consumer alive.
+    /// });
+    /// let deadline = Instant::now() + Duration::from_secs(10);
+    /// assert_eq!(producer.push_deadline(2, deadline), Ok(()));
+    /// assert_eq!(popper.join().unwrap().0, Ok(1));
+    /// ```
+    pub fn push_deadline(
+        &mut self,
+        value: T,
+        deadline: Instant,
+    ) -> Result<(), PushTimeoutError<T>> {
+        self.push_until(value, Some(deadline))
+    }
+
+    fn push_until(
+        &mut self,
+        mut value: T,
+        deadline: Option<Instant>,
+    ) -> Result<(), PushTimeoutError<T>> {
+        let mut patience = Patience::new();
+        loop {
+            match self.inner.try_push(value) {
+                Ok(()) => return Ok(()),
+                Err(TryPushError::Disconnected(returned)) => {
+                    return Err(PushTimeoutError::Disconnected(returned));
+                }
+                Err(TryPushError::Full(returned)) => value = returned,
+            }
+            if patience.spin() {
+                continue;
+            }
+            let inner = &self.inner;
+            let ready = || !inner.is_full() || inner.is_disconnected();
+            let parker = &inner.wait_state().producer;
+            if parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut {
+                // One last try: space may have appeared at the deadline.
+                return match self.inner.try_push(value) {
+                    Ok(()) => Ok(()),
+                    Err(TryPushError::Full(returned)) => Err(PushTimeoutError::Timeout(returned)),
+                    Err(TryPushError::Disconnected(returned)) => {
+                        Err(PushTimeoutError::Disconnected(returned))
+                    }
+                };
+            }
+        }
+    }
+}
+
+impl<T> Consumer<T> {
+    /// Pops the oldest item, waiting while the ring is empty: spinning
+    /// briefly, then parking until the producer pushes.
+    ///
+    /// # Errors
+    ///
+    /// [`PopError`] once the producer is gone and every item it pushed has
+    /// been popped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_park::channel(4);
+    /// std::thread::spawn(move || producer.push(7).unwrap());
+    /// assert_eq!(consumer.pop(), Ok(7));
+    /// assert_eq!(consumer.pop(), Err(ring_park::PopError));
+    /// ```
+    pub fn pop(&mut self) -> Result<T, PopError> {
+        self.pop_until(None).map_err(|_| PopError)
+    }
+
+    /// Pops the oldest item, waiting at most `timeout` while the ring is
+    /// empty.
+    ///
+    /// # Errors
+    ///
+    /// [`PopTimeoutError::Timeout`] if the ring stayed empty,
+    /// [`PopTimeoutError::Disconnected`] once the producer is gone and the
+    /// ring drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (mut producer, mut consumer) = ring_park::channel(1);
+    /// assert!(consumer.pop_timeout(Duration::from_millis(5)).unwrap_err().is_timeout());
+    /// producer.push('x').unwrap();
+    /// assert_eq!(consumer.pop_timeout(Duration::from_millis(5)), Ok('x'));
+    /// ```
+    pub fn pop_timeout(&mut self, timeout: Duration) -> Result<T, PopTimeoutError> {
+        self.pop_until(deadline_after(timeout))
+    }
+
+    /// Pops the oldest item, waiting until `deadline` at most while the
+    /// ring is empty.
+    ///
+    /// # Errors
+    ///
+    /// As for [`pop_timeout`](Self::pop_timeout).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let (mut producer, mut consumer) = ring_park::channel(1);
+    /// std::thread::spawn(move || {
+    ///     std::thread::sleep(Duration::from_millis(10));
+    ///     producer.push(42).unwrap();
+    /// });
+    /// let deadline = Instant::now() + Duration::from_secs(10);
+    /// assert_eq!(consumer.pop_deadline(deadline), Ok(42));
+    /// ```
+    pub fn pop_deadline(&mut self, deadline: Instant) -> Result<T, PopTimeoutError> {
+        self.pop_until(Some(deadline))
+    }
+
+    /// An iterator that pops items, waiting while the ring is empty; it
+    /// ends once the producer is gone and the ring is drained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_park::channel(2);
+    /// std::thread::spawn(move || {
+    ///     for word in ["a", "b", "c"] {
+    ///         producer.push(word).unwrap();
+    ///     }
+    /// });
+    /// assert_eq!(consumer.iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+    /// ```
+    pub fn iter(&mut self) -> impl Iterator<Item = T> + '_ {
+        std::iter::from_fn(move || self.pop().ok())
+    }
+
+    fn pop_until(&mut self, deadline: Option<Instant>) -> Result<T, PopTimeoutError> {
+        let mut patience = Patience::new();
+        loop {
+            match self.inner.try_pop() {
+                Ok(value) => return Ok(value),
+                Err(TryPopError::Disconnected) => return Err(PopTimeoutError::Disconnected),
+                Err(TryPopError::Empty) => {}
+            }
+            if patience.spin() {
+                continue;
+            }
+            let inner = &self.inner;
+            let ready = || !inner.is_empty() || inner.is_disconnected();
+            let parker = &inner.wait_state().consumer;
+            if parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut {
+                // One last try: an item may have arrived at the deadline.
+                return self.inner.try_pop().map_err(|error| match error {
+                    TryPopError::Empty => PopTimeoutError::Timeout,
+                    TryPopError::Disconnected => PopTimeoutError::Disconnected,
+                });
+            }
+        }
+    }
+}

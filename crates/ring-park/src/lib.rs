@@ -1,0 +1,133 @@
+//! A lock-free single-producer single-consumer ring buffer whose blocking
+//! operations park the thread while the ring is full or empty, and are
+//! woken by the other side.
+//!
+//! # Which flavour?
+//!
+//! - `ring-park` (this crate): a waiting side spins for a few microseconds,
+//!   then sleeps in the kernel until the other side moves, using no CPU.
+//!   Choose it when threads share cores, when waits can be long (a
+//!   telemetry sink, a logger, a worker fed in bursts), or when a burnt core
+//!   costs more than the microseconds of a wake-up. It offers timeouts.
+//! - `ring-spin`: a waiting side never sleeps, for the lowest latency when
+//!   each thread owns a core.
+//! - `ring-async`: a waiting side is an async task.
+//!
+//! While neither side waits, a push or pop costs what `ring-spin`'s does
+//! plus one load of a flag: no system call and no read-modify-write on the
+//! hot path. The spin phase before parking catches a peer that is about to
+//! act without a system call; parking and waking cost tens of microseconds
+//! per round trip on a typical VM.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let (mut producer, mut consumer) = ring_park::channel::<u64>(1024);
+//! let sender = std::thread::spawn(move || {
+//!     for reading in 0..10_000 {
+//!         producer.push(reading).unwrap(); // Sleeps while the ring is full.
+//!     }
+//! });
+//! let sum: u64 = consumer.iter().sum(); // Sleeps while it is empty.
+//! sender.join().unwrap();
+//! assert_eq!(sum, (0..10_000).sum());
+//! assert!(consumer.pop_timeout(Duration::from_millis(1)).unwrap_err().is_disconnected());
+//! ```
+//!
+//! # The handshake
+//!
+//! A waiting side announces itself (stores its thread and sets a flag),
+//! then checks the ring once more, then parks; the side that makes progress
+//! publishes, then checks the flag and unparks. This needs a store-load
+//! barrier on both sides, or each could miss the other's store and the
+//! waiter would sleep forever. The busy side's barrier is the light half of
+//! an asymmetric fence: on Linux a mere compiler fence, because the waiting
+//! side's heavy half (`membarrier`) forces a barrier on every thread of the
+//! process; elsewhere both halves are `fence(SeqCst)`. The `park_state`
+//! module walks through the interleavings. `park` may return spuriously and
+//! `unpark` is not counted, so every wait loops until its condition holds.
+//!
+//! Dropping either handle wakes a parked peer, which then gets its error
+//! (a push gets its value back). loom checks the handshake in every
+//! interleaving: a lost wake-up shows as a deadlock there.
+
+#![forbid(unsafe_code)]
+
+mod blocking;
+mod error;
+mod park_state;
+mod sync;
+
+pub use error::{PopTimeoutError, PushTimeoutError};
+pub use park_state::ParkState;
+pub use ring_core::{PopError, PushError, TryPopError, TryPushError};
+
+/// The writing end of a ring; see [`channel`].
+///
+/// It is `Send` when `T` is, so it can move to another thread at any time;
+/// the thread that waits is the one woken.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, mut consumer) = ring_park::channel(1);
+/// producer.push(1).unwrap();
+/// assert_eq!(consumer.pop(), Ok(1));
+/// ```
+pub struct Producer<T> {
+    inner: ring_core::Producer<T, ParkState>,
+    /// The thread this handle last registered to be woken.
+    registered_thread: Option<sync::ThreadId>,
+}
+
+/// The reading end of a ring; see [`channel`].
+///
+/// It is `Send` when `T` is, so it can move to another thread at any time;
+/// the thread that waits is the one woken.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, mut consumer) = ring_park::channel(1);
+/// producer.push("hi").unwrap();
+/// drop(producer);
+/// assert_eq!(consumer.pop(), Ok("hi"));
+/// assert_eq!(consumer.pop(), Err(ring_park::PopError));
+/// ```
+pub struct Consumer<T> {
+    inner: ring_core::Consumer<T, ParkState>,
+    /// The thread this handle last registered to be woken.
+    registered_thread: Option<sync::ThreadId>,
+}
+
+/// Creates a ring of exactly `capacity` slots and returns its two handles.
+///
+/// # Panics
+///
+/// If `capacity` is 0, or if the storage's size in bytes overflows
+/// `isize::MAX`.
+///
+/// # Examples
+///
+/// ```
+/// let (producer, consumer) = ring_park::channel::<u8>(3);
+/// assert_eq!(producer.capacity(), 3);
+/// assert_eq!(consumer.capacity(), 3);
+/// ```
+pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
+    // Decide once, before any hot path runs, whether the asymmetric fence
+    // can use `membarrier`.
+    ring_core::fence::prepare();
+    let (producer, consumer) = ring_core::channel_with_state(capacity);
+    let producer = Producer {
+        inner: producer,
+        registered_thread: None,
+    };
+    let consumer = Consumer {
+        inner: consumer,
+        registered_thread: None,
+    };
+    (producer, consumer)
+}
+
+ring_core::impl_flavour_api!(crate = "ring_park", wait_state = ParkState);

@@ -1,0 +1,199 @@
+//! The parking handshake: how a waiting side sleeps without ever missing
+//! the other side's move.
+//!
+//! # The handshake
+//!
+//! Each side has a [`Parker`]. A side that must wait (the consumer on an
+//! empty ring, the producer on a full one) runs [`Parker::wait`]:
+//!
+//! 1. It stores its current thread in the parker unless it is the thread
+//!    stored last (the handles move between threads, so the thread to wake
+//!    is the one waiting now), then sets `waiting` with `Release`.
+//! 2. A heavy fence ([`ring_core::fence::heavy`]).
+//! 3. It checks the ring and the other side's drop again; if either
+//!    changed, it clears `waiting` and does not park.
+//! 4. Otherwise it parks, and loops: `park` may return spuriously.
+//!
+//! The other side publishes first (the index store or the disconnection
+//! flag, inside ring-core), then the [`WaitState`] hook runs a light fence
+//! ([`ring_core::fence::light`]) and loads `waiting`. Only if it is set does
+//! it take the flag (a compare-exchange from `true` to `false`, `Acquire`)
+//! and unpark the stored thread.
+//!
+//! # Why no wake-up is lost
+//!
+//! This is Dekker's pattern: the waiter stores `waiting` and loads the
+//! index; the active side stores the index and loads `waiting`. The fence
+//! pair is a store-load barrier on both sides (see ring-core's `fence`
+//! module: `membarrier` on Linux, `fence(SeqCst)` elsewhere), so at least one
+//! side sees the other's store. If the waiter sees the new index, it does
+//! not park. If the active side sees `waiting`, it unparks the thread; an
+//! `unpark` that comes before the `park` leaves a token that makes the
+//! `park` return at once. The `Release` store of `waiting` after the thread
+//! is stored, with the waker's `Acquire` compare-exchange, makes the waker's lock of the
+//! mutex come after the waiter's, so it finds the right thread.
+//!
+//! The busy side's cost when nobody waits is the light fence (a compiler
+//! fence on Linux) and one `Relaxed` load of a cache line that only a
+//! waiting side writes: no system call, no read-modify-write.
+
+use crossbeam_utils::CachePadded;
+use ring_core::WaitState;
+
+use crate::sync::{AtomicBool, Mutex, Ordering, Thread, ThreadId, thread};
+
+/// One side's waiting slot.
+#[derive(Debug, Default)]
+pub(crate) struct Parker {
+    /// Set while the side is parked or about to park.
+    waiting: AtomicBool,
+    /// The thread to unpark; written by the waiting side before it sets
+    /// `waiting`.
+    thread: Mutex<Option<Thread>>,
+}
+
+/// What ended a [`Parker::wait`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Woken {
+    /// The condition may have changed; check the ring again.
+    Retry,
+    /// The deadline passed.
+    TimedOut,
+}
+
+impl Parker {
+    /// Announces the current thread as waiting, checks `ready` once more
+    /// after the store-load barrier, and parks unless it holds or the
+    /// deadline passed. The caller loops: a `Retry` may be spurious.
+    ///
+    /// `registered` is the waiting handle's memory of the thread it last
+    /// stored here: the mutex is locked only when the handle waits on a new
+    /// thread, so a waker's lock rarely meets the waiter's.
+    pub(crate) fn wait(
+        &self,
+        registered: &mut Option<ThreadId>,
+        ready: impl FnOnce() -> bool,
+        deadline: Option<std::time::Instant>,
+    ) -> Woken {
+        let current = thread::current();
+        if *registered != Some(current.id()) {
+            *registered = Some(current.id());
+            *self
+                .thread
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(current);
+        }
+        // Release: the thread stored above is visible to a waker whose
+        // Acquire compare-exchange reads this `true`.
+        self.waiting.store(true, Ordering::Release);
+        // The store-load barrier of the handshake: our `waiting` store is
+        // ordered before the loads that `ready` makes of the ring.
+        ring_core::fence::heavy();
+        if ready() {
+            self.waiting.store(false, Ordering::Relaxed);
+            return Woken::Retry;
+        }
+        let woken = park_until(deadline);
+        // Relaxed: only this side reads its own flag back as a fresh start;
+        // a waker that already took it just leaves a spare unpark token.
+        self.waiting.store(false, Ordering::Relaxed);
+        woken
+    }
+
+    /// The busy side's half: after publishing, unpark the waiting side if
+    /// there is one.
+    #[inline(always)]
+    pub(crate) fn wake(&self) {
+        ring_core::fence::light();
+        // Relaxed: the fence pair orders this load against the waiter's
+        // store; the compare-exchange below acquires what it needs.
+        if self.waiting.load(Ordering::Relaxed) {
+            self.wake_slow();
+        }
+    }
+
+    #[cold]
+    fn wake_slow(&self) {
+        // Acquire: pairs with the waiter's Release store, so its thread is
+        // in the mutex before we lock it. A compare-exchange rather than a
+        // swap: when the waiter has already cleared its flag, nothing is
+        // written, so a stale `false` never lands on top of a newer
+        // announcement in the flag's history.
+        if self
+            .waiting
+            .compare_exchange(true, false, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            // Unpark outside the lock: the critical section stays short, and
+            // the waiter is never blocked on the mutex when its token comes.
+            let thread = self
+                .thread
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone();
+            if let Some(thread) = thread {
+                thread.unpark();
+            }
+        }
+    }
+}
+
+/// Parks until unparked, spuriously woken, or `deadline`.
+#[cfg(not(loom))]
+fn park_until(deadline: Option<std::time::Instant>) -> Woken {
+    match deadline {
+        None => {
+            thread::park();
+            Woken::Retry
+        }
+        Some(deadline) => {
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return Woken::TimedOut;
+            }
+            thread::park_timeout(deadline - now);
+            Woken::Retry
+        }
+    }
+}
+
+/// loom models no clock: a deadline is treated as never reached.
+#[cfg(loom)]
+fn park_until(_deadline: Option<std::time::Instant>) -> Woken {
+    thread::park();
+    Woken::Retry
+}
+
+/// The waiting state of a parking ring, which ring-core keeps beside the
+/// indices: one parker per side, each on cache lines of its own, since each
+/// is written by its own side when it parks and read by the other side on
+/// every push or pop.
+///
+/// Users never need to name it; it appears in the types of the chunk
+/// aliases.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, _consumer) = ring_park::channel::<u8>(2);
+/// let chunk: ring_core::WriteChunkUninit<'_, u8, ring_park::ParkState> =
+///     producer.write_chunk_uninit(2);
+/// assert_eq!(chunk.len(), 2);
+/// ```
+#[derive(Debug, Default)]
+pub struct ParkState {
+    pub(crate) consumer: CachePadded<Parker>,
+    pub(crate) producer: CachePadded<Parker>,
+}
+
+impl WaitState for ParkState {
+    #[inline(always)]
+    fn after_push(&self) {
+        self.consumer.wake();
+    }
+
+    #[inline(always)]
+    fn after_pop(&self) {
+        self.producer.wake();
+    }
+}
