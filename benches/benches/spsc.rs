@@ -1,10 +1,12 @@
-//! Criterion benchmarks: ring-spin against rtrb, u64 items, capacity 1024,
-//! threads pinned to two cores. `cargo bench -p ring-benches`.
+//! Criterion benchmarks: the flavours against their peers, u64 items,
+//! capacity 1024, threads pinned to two cores. `cargo bench -p ring-benches`.
+//! Criterion measures one implementation after the other; on a noisy
+//! machine, prefer the interleaved `compare` binary for ratios.
 
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ring_benches::queues::{RingSpin, Rtrb};
+use ring_benches::queues::{CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
 use ring_benches::{Placement, Queue, round_trip, throughput};
 
 const CAPACITY: usize = 1024;
@@ -34,8 +36,14 @@ fn benches(c: &mut Criterion) {
     const ITEMS: u64 = 100_000;
     bench_throughput::<RingSpin>(c, ITEMS);
     bench_throughput::<Rtrb>(c, ITEMS);
+    bench_throughput::<RingPark>(c, ITEMS);
+    bench_throughput::<CrossbeamBounded>(c, ITEMS);
+    bench_throughput::<StdSyncChannel>(c, ITEMS);
     bench_round_trip::<RingSpin>(c);
     bench_round_trip::<Rtrb>(c);
+    bench_round_trip::<RingPark>(c);
+    bench_round_trip::<CrossbeamBounded>(c);
+    bench_round_trip::<StdSyncChannel>(c);
 }
 
 criterion_group! {

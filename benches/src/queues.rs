@@ -88,3 +88,76 @@ impl Queue for RingCore {
         }
     }
 }
+
+/// This workspace's parking flavour.
+#[derive(Debug)]
+pub struct RingPark;
+
+impl Queue for RingPark {
+    const NAME: &'static str = "ring-park";
+    type Producer = ring_park::Producer<u64>;
+    type Consumer = ring_park::Consumer<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        ring_park::channel(capacity)
+    }
+
+    #[inline]
+    fn push(producer: &mut Self::Producer, value: u64) {
+        producer.push(value).expect("consumer gone");
+    }
+
+    #[inline]
+    fn pop(consumer: &mut Self::Consumer) -> u64 {
+        consumer.pop().expect("producer gone")
+    }
+}
+
+/// crossbeam-channel's bounded channel, which spins briefly and then
+/// parks.
+#[derive(Debug)]
+pub struct CrossbeamBounded;
+
+impl Queue for CrossbeamBounded {
+    const NAME: &'static str = "crossbeam";
+    type Producer = crossbeam_channel::Sender<u64>;
+    type Consumer = crossbeam_channel::Receiver<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        crossbeam_channel::bounded(capacity)
+    }
+
+    #[inline]
+    fn push(producer: &mut Self::Producer, value: u64) {
+        producer.send(value).expect("receiver gone");
+    }
+
+    #[inline]
+    fn pop(consumer: &mut Self::Consumer) -> u64 {
+        consumer.recv().expect("sender gone")
+    }
+}
+
+/// The standard library's bounded channel.
+#[derive(Debug)]
+pub struct StdSyncChannel;
+
+impl Queue for StdSyncChannel {
+    const NAME: &'static str = "std-sync";
+    type Producer = std::sync::mpsc::SyncSender<u64>;
+    type Consumer = std::sync::mpsc::Receiver<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        std::sync::mpsc::sync_channel(capacity)
+    }
+
+    #[inline]
+    fn push(producer: &mut Self::Producer, value: u64) {
+        producer.send(value).expect("receiver gone");
+    }
+
+    #[inline]
+    fn pop(consumer: &mut Self::Consumer) -> u64 {
+        consumer.recv().expect("sender gone")
+    }
+}

@@ -1,15 +1,15 @@
 //! Interleaved head-to-head comparison for noisy machines: rep 1 of every
 //! implementation, then rep 2, and so on, with the order rotating from rep
 //! to rep, so that a slow second of the machine hits all of them alike.
-//! Prints medians with their interquartile range, and the median (and
-//! interquartile range) of each rep's ratio to the baseline (rtrb), which
-//! cancels most of the machine's drift.
+//! Prints medians with their interquartile range, and for chosen pairs the
+//! median (and interquartile range) of each rep's ratio, which cancels most
+//! of the machine's drift.
 //!
 //! `cargo run --release -p ring-benches --bin compare -- [REPS] [ITEMS]`
 
 use std::time::Duration;
 
-use ring_benches::queues::{RingSpin, Rtrb};
+use ring_benches::queues::{CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
 use ring_benches::{Placement, Queue, round_trip, throughput};
 
 const CAPACITY: usize = 1024;
@@ -75,31 +75,47 @@ fn interleave(
     figures
 }
 
-/// Prints every contender's figures and its per-rep ratio to the last
-/// contender, the baseline.
-fn report(what: &str, contenders: &[Contender], figures: &[Vec<f64>], ratio_meaning: &str) {
-    let baseline = figures.last().expect("at least one contender");
+/// The pairs whose per-rep ratio the report gives: each flavour against
+/// the implementation its issue measures it by.
+const PAIRS: [(&str, &str); 5] = [
+    ("ring-spin", "rtrb"),
+    ("ring-park", "ring-spin"),
+    ("ring-park", "std-sync"),
+    ("ring-park", "crossbeam"),
+    ("crossbeam", "std-sync"),
+];
+
+/// Prints every contender's figures, then the per-rep ratio of each pair.
+fn report(what: &str, contenders: &[Contender], figures: &[Vec<f64>]) {
     println!(
-        "{what} (median [interquartile range] of {} reps; ratio: {ratio_meaning})",
-        baseline.len()
+        "{what} (median [interquartile range] of {} reps)",
+        figures[0].len()
     );
     for (contender, values) in contenders.iter().zip(figures) {
         let figure = summary(values);
-        let ratios: Vec<f64> = values
+        println!(
+            "  {:<12} {:>9.2} [{:.2}-{:.2}]",
+            contender.name, figure.median, figure.first_quartile, figure.third_quartile,
+        );
+    }
+    let index_of = |name: &str| {
+        contenders
             .iter()
-            .zip(baseline)
-            .map(|(ours, base)| ours / base)
+            .position(|contender| contender.name == name)
+    };
+    for (ours, theirs) in PAIRS {
+        let (Some(ours_index), Some(theirs_index)) = (index_of(ours), index_of(theirs)) else {
+            continue;
+        };
+        let ratios: Vec<f64> = figures[ours_index]
+            .iter()
+            .zip(&figures[theirs_index])
+            .map(|(ours, theirs)| ours / theirs)
             .collect();
         let ratio = summary(&ratios);
         println!(
-            "  {:<12} {:>9.2} [{:.2}-{:.2}]   ratio {:.3} [{:.3}-{:.3}]",
-            contender.name,
-            figure.median,
-            figure.first_quartile,
-            figure.third_quartile,
-            ratio.median,
-            ratio.first_quartile,
-            ratio.third_quartile,
+            "  {ours} / {theirs}: {:.3} [{:.3}-{:.3}]",
+            ratio.median, ratio.first_quartile, ratio.third_quartile
         );
     }
 }
@@ -112,8 +128,13 @@ fn main() {
     let items: u64 = args
         .next()
         .map_or(2_000_000, |arg| arg.parse().expect("ITEMS is a number"));
-    // The baseline comes last.
-    let contenders = [contender::<RingSpin>(), contender::<Rtrb>()];
+    let contenders = [
+        contender::<RingSpin>(),
+        contender::<Rtrb>(),
+        contender::<RingPark>(),
+        contender::<CrossbeamBounded>(),
+        contender::<StdSyncChannel>(),
+    ];
     println!(
         "u64 items, capacity {CAPACITY}, {}, {reps} interleaved reps",
         Placement::pinned().describe()
@@ -127,13 +148,14 @@ fn main() {
         |elapsed| items as f64 / elapsed.as_secs_f64() / 1e6,
     );
     report(
-        "throughput, million items/s",
+        "throughput, million items/s (higher is better)",
         &contenders,
         &figures,
-        "above 1 is faster than rtrb",
     );
 
-    let trips = (items / 20).max(1);
+    // std's channel parks on every hop (about 90 us here), so round trips
+    // are fewer than items.
+    let trips = (items / 100).max(1);
     let figures = interleave(
         &contenders,
         reps,
@@ -141,10 +163,5 @@ fn main() {
         |c| c.round_trip,
         |elapsed| elapsed.as_nanos() as f64 / trips as f64,
     );
-    report(
-        "round trip, ns",
-        &contenders,
-        &figures,
-        "below 1 is faster than rtrb",
-    );
+    report("round trip, ns (lower is better)", &contenders, &figures);
 }

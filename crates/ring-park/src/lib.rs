@@ -4,8 +4,9 @@
 //!
 //! # Which flavour?
 //!
-//! - `ring-park` (this crate): a waiting side spins for a few microseconds,
-//!   then sleeps in the kernel until the other side moves, using no CPU.
+//! - `ring-park` (this crate): a waiting side spins for about a hundred
+//!   microseconds, then sleeps in the kernel until the other side moves,
+//!   using no CPU.
 //!   Choose it when threads share cores, when waits can be long (a
 //!   telemetry sink, a logger, a worker fed in bursts), or when a burnt core
 //!   costs more than the microseconds of a wake-up. It offers timeouts.
