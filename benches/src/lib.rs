@@ -166,3 +166,9 @@ pub fn round_trip<Q: Queue>(capacity: usize, count: u64, placement: Placement) -
         },
     )
 }
+
+/// The examples of README.md, run as doctests here, where every flavour is
+/// a dependency.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

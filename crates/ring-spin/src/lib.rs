@@ -163,8 +163,3 @@ impl<T> Consumer<T> {
         core::iter::from_fn(move || self.pop().ok())
     }
 }
-
-/// The examples of README.md, run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
