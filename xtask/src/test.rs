@@ -54,6 +54,24 @@ pub fn lint() -> Result<(), String> {
             "warnings",
         ]),
     )?;
+    run_step(
+        "clippy (loom build)",
+        cargo()
+            .args([
+                "clippy",
+                "-p",
+                "ring-core",
+                "-p",
+                "ring-park",
+                "--tests",
+                "--target-dir",
+                "target/loom",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .env("RUSTFLAGS", "--cfg loom"),
+    )?;
     Ok(())
 }
 

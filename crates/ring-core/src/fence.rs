@@ -30,10 +30,16 @@
 //! Where `membarrier` is not available (other systems, an old kernel, a
 //! seccomp filter, Miri) both halves are `fence(SeqCst)`, which is a
 //! store-load barrier by itself. Under loom they are read-modify-writes of
-//! one atomic, for the reason given at `fence_under_loom`. The choice is made once per process: the
-//! heavy half decides it before its first use, and the light half uses a
-//! compiler fence only after `membarrier` was registered successfully,
-//! which the heavy half of every thread then uses.
+//! one atomic, for the reason given at `fence_under_loom`.
+//!
+//! The choice is made once per process: the heavy half decides it before
+//! its first use, and the light half is a mere compiler fence only after
+//! `membarrier` was registered successfully, from when on the heavy half of
+//! every thread issues `membarrier`. Should a `membarrier` call fail after
+//! the registration, the light half becomes a full fence from then on, and
+//! [`heavy`] returns `false`: it cannot vouch for the light fences issued
+//! just before, so its caller must not sleep without a timeout on its
+//! strength.
 
 #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
 mod membarrier {
@@ -72,9 +78,33 @@ mod membarrier {
         ACTIVE.load(Ordering::Relaxed)
     }
 
-    /// Issues the heavy half; `false` if only a fence can serve.
-    pub(super) fn heavy() -> bool {
-        registered() && membarrier(PRIVATE_EXPEDITED)
+    /// What issuing the heavy half through `membarrier` gave.
+    pub(super) enum Outcome {
+        /// Every running thread of the process executed a full barrier.
+        Barrier,
+        /// Registration failed: both halves are full fences, as on any
+        /// system without `membarrier`.
+        Unregistered,
+        /// Registration had succeeded, but this call failed (`ENOMEM`, a
+        /// seccomp filter, a restored checkpoint). Light fences issued
+        /// before now may have been mere compiler fences, which a full
+        /// fence here does not pair with.
+        Failed,
+    }
+
+    /// Issues the heavy half through `membarrier` when registered. A
+    /// failure turns the light half into a full fence from now on (so later
+    /// waits are sound again) and is reported, so that the waiter does not
+    /// rely on this one.
+    pub(super) fn heavy() -> Outcome {
+        if !registered() {
+            return Outcome::Unregistered;
+        }
+        if membarrier(PRIVATE_EXPEDITED) {
+            return Outcome::Barrier;
+        }
+        ACTIVE.store(false, Ordering::Relaxed);
+        Outcome::Failed
     }
 
     /// Makes sure the choice is made before any light fence runs that
@@ -119,8 +149,8 @@ fn fence_under_loom() {
 /// ring_core::fence::prepare();
 /// let waiter = std::thread::spawn(|| {
 ///     WAITING.store(true, Relaxed);
-///     ring_core::fence::heavy();
-///     PUBLISHED.load(Relaxed)
+///     let paired = ring_core::fence::heavy();
+///     PUBLISHED.load(Relaxed) || !paired
 /// });
 /// PUBLISHED.store(true, Relaxed);
 /// ring_core::fence::light();
@@ -145,20 +175,38 @@ pub fn light() {
 /// [`light`] on other threads. A system call where `membarrier` is
 /// available (tens of microseconds at worst), a full fence elsewhere.
 ///
+/// Returns whether the barrier is guaranteed to pair with every light
+/// fence issued so far. It is `false` only in the rare case where
+/// `membarrier` was registered but this call failed; the light half is a
+/// full fence from then on, but light fences issued just before may still
+/// have been compiler fences. A waiter that gets `false` must not sleep
+/// without a timeout on the strength of this barrier: it parks for a short
+/// while and checks again.
+///
 /// # Examples
 ///
 /// ```
-/// ring_core::fence::heavy();
+/// let paired = ring_core::fence::heavy();
+/// // Only a failing `membarrier` call, after a successful registration,
+/// // makes a heavy fence unreliable.
+/// assert!(paired || !ring_core::fence::is_asymmetric());
 /// ```
-pub fn heavy() {
+#[must_use = "a `false` means the barrier may not pair with earlier light fences"]
+pub fn heavy() -> bool {
     #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
-    if membarrier::heavy() {
-        return;
+    match membarrier::heavy() {
+        membarrier::Outcome::Barrier => return true,
+        membarrier::Outcome::Unregistered => {}
+        membarrier::Outcome::Failed => {
+            fence(Ordering::SeqCst);
+            return false;
+        }
     }
     #[cfg(loom)]
     fence_under_loom();
     #[cfg(not(loom))]
     fence(Ordering::SeqCst);
+    true
 }
 
 /// Decides, once per process, whether the heavy half can use `membarrier`.

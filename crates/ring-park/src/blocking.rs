@@ -30,9 +30,21 @@ const YIELDS: u32 = 2;
 #[cfg(not(loom))]
 const POLLS_PER_CLOCK_CHECK: u32 = 256;
 
-/// The phases of a wait: spinning, yielding, parking. Spinning and
-/// yielding stop early at the deadline, so that a short timeout is not
-/// overrun by the spin phase.
+/// What a waiting side does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(loom, allow(dead_code, reason = "loom parks at once"))]
+enum Next {
+    /// Look at the ring again.
+    Retry,
+    /// Spinning is over: park until woken.
+    Park,
+    /// The deadline passed: one last look, then give up.
+    GiveUp,
+}
+
+/// The phases of a wait: spinning, yielding, parking. The deadline ends
+/// spinning early, so that a short timeout is not overrun by the spin
+/// phase and an expired one costs no system call.
 struct Patience {
     #[cfg_attr(loom, allow(dead_code, reason = "loom parks at once"))]
     polls: u32,
@@ -45,35 +57,35 @@ impl Patience {
         Self { polls: 0, deadline }
     }
 
-    /// Waits a little without the kernel; `false` once it is time to park
-    /// (or to find that the deadline passed).
+    /// Waits a little without the kernel, or says it is time to park or to
+    /// give up.
     #[cfg(not(loom))]
     #[inline]
-    fn spin(&mut self) -> bool {
+    fn next(&mut self) -> Next {
         if self.polls % POLLS_PER_CLOCK_CHECK == 0
             && self
                 .deadline
                 .is_some_and(|deadline| Instant::now() >= deadline)
         {
-            self.polls = SPIN_POLLS + YIELDS;
-            return false;
+            return Next::GiveUp;
         }
         self.polls += 1;
         if self.polls <= SPIN_POLLS {
             std::hint::spin_loop();
-            true
+            Next::Retry
         } else if self.polls <= SPIN_POLLS + YIELDS {
             std::thread::yield_now();
-            true
+            Next::Retry
         } else {
-            false
+            Next::Park
         }
     }
 
-    /// loom explores the handshake, not the spinning: park at once.
+    /// loom explores the handshake, not the spinning or the clock: park at
+    /// once.
     #[cfg(loom)]
-    fn spin(&mut self) -> bool {
-        false
+    fn next(&mut self) -> Next {
+        Next::Park
     }
 }
 
@@ -182,13 +194,17 @@ impl<T> Producer<T> {
                 }
                 Err(TryPushError::Full(returned)) => value = returned,
             }
-            if patience.spin() {
-                continue;
-            }
-            let inner = &self.inner;
-            let ready = || !inner.is_full() || inner.is_disconnected();
-            let parker = &inner.wait_state().producer;
-            if parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut {
+            let give_up = match patience.next() {
+                Next::Retry => false,
+                Next::GiveUp => true,
+                Next::Park => {
+                    let inner = &self.inner;
+                    let ready = || !inner.is_full() || inner.is_disconnected();
+                    let parker = &inner.wait_state().producer;
+                    parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut
+                }
+            };
+            if give_up {
                 // One last try: space may have appeared at the deadline.
                 return match self.inner.try_push(value) {
                     Ok(()) => Ok(()),
@@ -304,13 +320,17 @@ impl<T> Consumer<T> {
                 Err(TryPopError::Disconnected) => return Err(PopTimeoutError::Disconnected),
                 Err(TryPopError::Empty) => {}
             }
-            if patience.spin() {
-                continue;
-            }
-            let inner = &self.inner;
-            let ready = || !inner.is_empty() || inner.is_disconnected();
-            let parker = &inner.wait_state().consumer;
-            if parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut {
+            let give_up = match patience.next() {
+                Next::Retry => false,
+                Next::GiveUp => true,
+                Next::Park => {
+                    let inner = &self.inner;
+                    let ready = || !inner.is_empty() || inner.is_disconnected();
+                    let parker = &inner.wait_state().consumer;
+                    parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut
+                }
+            };
+            if give_up {
                 // One last try: an item may have arrived at the deadline.
                 return self.inner.try_pop().map_err(|error| match error {
                     TryPopError::Empty => PopTimeoutError::Timeout,

@@ -16,7 +16,9 @@
 //!
 //! While neither side waits, a push or pop costs what `ring-spin`'s does
 //! plus one load of a flag: no system call and no read-modify-write on the
-//! hot path. The spin phase before parking catches a peer that is about to
+//! hot path. (That holds on Linux, where the store-load barrier of the
+//! hot path is a compiler fence; elsewhere each push and pop also issues a
+//! `fence(SeqCst)`.) The spin phase before parking catches a peer that is about to
 //! act without a system call; parking and waking cost tens of microseconds
 //! per round trip on a typical VM.
 //!
@@ -50,7 +52,8 @@
 //!
 //! Dropping either handle wakes a parked peer, which then gets its error
 //! (a push gets its value back). loom checks the handshake in every
-//! interleaving: a lost wake-up shows as a deadlock there.
+//! interleaving of its models, up to a bound on preemptions: a lost wake-up
+//! shows as a deadlock there.
 
 #![forbid(unsafe_code)]
 

@@ -42,6 +42,10 @@ use ring_core::WaitState;
 
 use crate::sync::{AtomicBool, Mutex, Ordering, Thread, ThreadId, thread};
 
+/// How long a waiter sleeps at most when the heavy fence could not vouch
+/// for the other side; it then checks the ring again.
+const UNPAIRED_NAP: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// One side's waiting slot.
 #[derive(Debug, Default)]
 pub(crate) struct Parker {
@@ -88,12 +92,24 @@ impl Parker {
         self.waiting.store(true, Ordering::Release);
         // The store-load barrier of the handshake: our `waiting` store is
         // ordered before the loads that `ready` makes of the ring.
-        ring_core::fence::heavy();
+        let paired = ring_core::fence::heavy();
         if ready() {
             self.waiting.store(false, Ordering::Relaxed);
             return Woken::Retry;
         }
-        let woken = park_until(deadline);
+        // If the barrier could not vouch for the waker's side (a failing
+        // `membarrier`, see ring-core's `fence`), a wake-up may have been
+        // missed: sleep briefly and let the caller look again.
+        let deadline = if paired {
+            deadline
+        } else {
+            let soon = std::time::Instant::now() + UNPAIRED_NAP;
+            Some(deadline.map_or(soon, |deadline| deadline.min(soon)))
+        };
+        let woken = match park_until(deadline) {
+            Woken::TimedOut if !paired => Woken::Retry,
+            woken => woken,
+        };
         // Relaxed: only this side reads its own flag back as a fresh start;
         // a waker that already took it just leaves a spare unpark token.
         self.waiting.store(false, Ordering::Relaxed);

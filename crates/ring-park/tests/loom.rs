@@ -4,10 +4,12 @@
 //! deadlock.
 //!
 //! Under loom the waits skip their spin phase and park at once, and both
-//! halves of the asymmetric fence are `fence(SeqCst)`. loom's model of
-//! `SeqCst` fences is incomplete (loom#246): it may miss some weak-memory
-//! behaviours of a fence-based handshake, which is why the handshake's
-//! argument is also written out in `park_state.rs`.
+//! halves of the asymmetric fence are read-modify-writes of one atomic
+//! (ring-core's `fence_under_loom` says why). The models therefore check
+//! the handshake's logic given a store-load barrier, not `membarrier`
+//! itself, nor deadlines (loom has no clock) or handles moving between
+//! threads; `park_state.rs` and ring-core's `fence.rs` write out those
+//! arguments, and the thread tests exercise them.
 //!
 //! Run with `cargo xtask loom`.
 
