@@ -5,7 +5,9 @@
 //! median (and interquartile range) of each rep's ratio, which cancels most
 //! of the machine's drift.
 //!
-//! `cargo run --release -p ring-benches --bin compare -- [REPS] [ITEMS]`
+//! `cargo run --release -p ring-benches --bin compare -- [REPS] [ITEMS] [NAME...]`
+//!
+//! With names, only those implementations run.
 
 use std::time::Duration;
 
@@ -128,13 +130,21 @@ fn main() {
     let items: u64 = args
         .next()
         .map_or(2_000_000, |arg| arg.parse().expect("ITEMS is a number"));
-    let contenders = [
+    let chosen: Vec<String> = args.collect();
+    let contenders: Vec<Contender> = [
         contender::<RingSpin>(),
         contender::<Rtrb>(),
         contender::<RingPark>(),
         contender::<CrossbeamBounded>(),
         contender::<StdSyncChannel>(),
-    ];
+    ]
+    .into_iter()
+    .filter(|contender| chosen.is_empty() || chosen.iter().any(|name| name == contender.name))
+    .collect();
+    assert!(
+        !contenders.is_empty(),
+        "no implementation is named {chosen:?}"
+    );
     println!(
         "u64 items, capacity {CAPACITY}, {}, {reps} interleaved reps",
         Placement::pinned().describe()

@@ -30,6 +30,14 @@ const YIELDS: u32 = 2;
 #[cfg(not(loom))]
 const POLLS_PER_CLOCK_CHECK: u32 = 256;
 
+/// How many polls `push` and `pop` make inline, each followed by a
+/// `spin_loop` hint, before they call the out-of-line waiting code. A
+/// streaming side finds the ring full or empty for a moment again and
+/// again; catching those moments without a call keeps the waiting code off
+/// the hot path (in the benchmark, ring-park's throughput went from about
+/// 0.55 of ring-spin's to about 0.7 with it).
+const INLINE_POLLS: u32 = 8;
+
 /// What a waiting side does next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(loom, allow(dead_code, reason = "loom parks at once"))]
@@ -116,15 +124,19 @@ impl<T> Producer<T> {
     /// ```
     #[inline]
     pub fn push(&mut self, value: T) -> Result<(), PushError<T>> {
-        // The fast path stays small enough to inline into the caller's loop;
-        // waiting is out of line.
-        match self.inner.try_push(value) {
-            Ok(()) => Ok(()),
-            Err(TryPushError::Full(value)) => self
-                .push_until(value, None)
-                .map_err(|error| PushError(error.into_inner())),
-            Err(TryPushError::Disconnected(value)) => Err(PushError(value)),
+        // A few polls inline, small enough to inline into the caller's loop;
+        // the real waiting is out of line.
+        let mut value = value;
+        for _ in 0..INLINE_POLLS {
+            match self.inner.try_push(value) {
+                Ok(()) => return Ok(()),
+                Err(TryPushError::Full(returned)) => value = returned,
+                Err(TryPushError::Disconnected(returned)) => return Err(PushError(returned)),
+            }
+            std::hint::spin_loop();
         }
+        self.push_until(value, None)
+            .map_err(|error| PushError(error.into_inner()))
     }
 
     /// Pushes `value`, waiting at most `timeout` while the ring is full.
@@ -237,13 +249,16 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn pop(&mut self) -> Result<T, PopError> {
-        // As in `Producer::push`: a small inlined fast path, waiting out of
-        // line.
-        match self.inner.try_pop() {
-            Ok(value) => Ok(value),
-            Err(TryPopError::Empty) => self.pop_until(None).map_err(|_| PopError),
-            Err(TryPopError::Disconnected) => Err(PopError),
+        // As in `Producer::push`: a few polls inline, waiting out of line.
+        for _ in 0..INLINE_POLLS {
+            match self.inner.try_pop() {
+                Ok(value) => return Ok(value),
+                Err(TryPopError::Empty) => {}
+                Err(TryPopError::Disconnected) => return Err(PopError),
+            }
+            std::hint::spin_loop();
         }
+        self.pop_until(None).map_err(|_| PopError)
     }
 
     /// Pops the oldest item, waiting at most `timeout` while the ring is
