@@ -35,8 +35,9 @@ const POLLS_PER_CLOCK_CHECK: u32 = 256;
 /// streaming side finds the ring full or empty for a moment again and
 /// again; catching those moments without a call keeps the waiting code off
 /// the hot path (in the benchmark, ring-park's throughput went from about
-/// 0.55 of ring-spin's to about 0.7 with it).
-const INLINE_POLLS: u32 = 8;
+/// 0.55 of ring-spin's to about 0.7 with it). Under loom one poll, the
+/// plain fast path: more would multiply the interleavings to explore.
+const INLINE_POLLS: u32 = if cfg!(loom) { 1 } else { 8 };
 
 /// What a waiting side does next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
