@@ -46,15 +46,21 @@ mod membarrier {
     use core::sync::atomic::{AtomicBool, Ordering};
     use std::sync::OnceLock;
 
+    use crossbeam_utils::CachePadded;
+
     /// `MEMBARRIER_CMD_PRIVATE_EXPEDITED` of `<linux/membarrier.h>`.
     const PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
     /// `MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED`.
     const REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
 
-    /// Set, once and for good, after registration succeeded. Read with
-    /// `Relaxed`: a thread that still sees `false` issues a full fence,
-    /// which is never weaker than what a `true` would allow.
-    static ACTIVE: AtomicBool = AtomicBool::new(false);
+    /// Set after registration succeeded, and cleared for good if a later
+    /// `membarrier` call fails. Padded so that no other static written at
+    /// run time shares its cache line, as every push and pop of a parking
+    /// ring reads it. Read with `Relaxed`: a thread that still sees `false`
+    /// issues a full fence, which is never weaker than what a `true` would
+    /// allow; one that still sees a cleared `true` is covered by the failing
+    /// heavy fence reporting `false`.
+    static ACTIVE: CachePadded<AtomicBool> = CachePadded::new(AtomicBool::new(false));
     /// Whether registration succeeded, decided by the first heavy fence.
     static REGISTERED: OnceLock<bool> = OnceLock::new();
 
