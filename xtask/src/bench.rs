@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the criterion benchmarks, then the interleaved
-//! head-to-head comparison of ring-spin and rtrb.
+//! comparison of the flavours with their peers (the `compare` binary). The
+//! full matrix and report are still to come.
 //!
 //! `--quick` runs both at a tiny size, to check that they work.
 

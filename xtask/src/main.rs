@@ -7,8 +7,8 @@
 //! - `miri`: the ring-core and ring-spin tests under Miri with strict
 //!   provenance; installs the nightly `miri` and `rust-src` components when
 //!   they are missing.
-//! - `bench`: the criterion benchmarks and the interleaved head-to-head
-//!   comparison with rtrb.
+//! - `bench`: the criterion benchmarks and the interleaved comparison of
+//!   the flavours with their peers.
 
 mod bench;
 mod command;
