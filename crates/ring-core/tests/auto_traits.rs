@@ -5,18 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use ring_core::{Consumer, PopError, Producer, PushError, TryPopError, TryPushError};
-
-fn assert_send<T: Send>() {}
-fn assert_send_sync<T: Send + Sync>() {}
-
-/// Compiles only when `T` is not `Send`: with a `Send` type, both impls
-/// apply and the call below is ambiguous (the trick of
-/// `static_assertions::assert_not_impl_any`).
-trait AmbiguousIfSend<Marker> {
-    fn check() {}
-}
-impl<T: ?Sized> AmbiguousIfSend<()> for T {}
-impl<T: ?Sized + Send> AmbiguousIfSend<u8> for T {}
+use test_support::{assert_not_send, assert_send, assert_send_sync};
 
 #[test]
 fn handles_are_send_for_send_items() {
@@ -31,8 +20,8 @@ fn handles_are_send_for_send_items() {
 
 #[test]
 fn handles_are_not_send_for_rc_items() {
-    <Producer<Rc<u64>> as AmbiguousIfSend<_>>::check();
-    <Consumer<Rc<u64>> as AmbiguousIfSend<_>>::check();
+    assert_not_send!(Producer<Rc<u64>>);
+    assert_not_send!(Consumer<Rc<u64>>);
 }
 
 #[test]

@@ -1,9 +1,7 @@
 //! Exact capacity, for every size from 1 up, and clear panics for bad ones.
 
-mod common;
-
-use common::scaled;
 use ring_core::{TryPopError, TryPushError, channel};
+use test_support::scaled;
 
 /// Fills the ring to exactly its capacity, checks it refuses one more, and
 /// drains it, `rounds` times so that the indices wrap around.

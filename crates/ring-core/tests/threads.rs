@@ -1,13 +1,11 @@
 //! Two threads at once: order, disconnection across threads, and handles
 //! that move between threads mid-stream.
 
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-use common::scaled;
 use ring_core::{TryPopError, channel};
+use test_support::scaled;
 
 /// Pops until `count` items arrived, checking that they come in order.
 fn expect_sequence(consumer: &mut ring_core::Consumer<usize>, from: usize, count: usize) {

@@ -10,35 +10,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ring_park::{PopError, PopTimeoutError, PushError, PushTimeoutError, channel};
-
-/// Shrinks a count under Miri, which runs code thousands of times slower.
-const fn scaled(count: usize) -> usize {
-    if cfg!(miri) { count / 1000 + 10 } else { count }
-}
+use test_support::{assert_not_send, assert_send, assert_send_sync, scaled, with_watchdog};
 
 /// A pause long enough for the other thread to be parked by then.
 fn let_it_park() {
     thread::sleep(Duration::from_millis(if cfg!(miri) { 5 } else { 50 }));
-}
-
-/// Runs `test` on its own thread and fails if it takes longer than a
-/// generous bound (a hang, not a slow machine).
-fn with_watchdog<R: Send + 'static>(test: impl FnOnce() -> R + Send + 'static) -> R {
-    let limit = Duration::from_secs(if cfg!(miri) { 3600 } else { 120 });
-    let (done, finished) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        let result = test();
-        let _ = done.send(());
-        result
-    });
-    match finished.recv_timeout(limit) {
-        Ok(()) => worker.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
-            Ok(_) => unreachable!("the worker finished without reporting"),
-            Err(panic) => std::panic::resume_unwind(panic),
-        },
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the test hung for {limit:?}"),
-    }
 }
 
 #[test]
@@ -374,22 +350,12 @@ fn zero_sized_items_stream() {
     });
 }
 
-fn assert_send<T: Send>() {}
-fn assert_send_sync<T: Send + Sync>() {}
-
-/// Compiles only when `T` is not `Send` (see ring-core's auto trait tests).
-trait AmbiguousIfSend<Marker> {
-    fn check() {}
-}
-impl<T: ?Sized> AmbiguousIfSend<()> for T {}
-impl<T: ?Sized + Send> AmbiguousIfSend<u8> for T {}
-
 #[test]
 fn handles_and_errors_have_the_right_auto_traits() {
     assert_send::<ring_park::Producer<String>>();
     assert_send::<ring_park::Consumer<String>>();
-    <ring_park::Producer<Rc<u8>> as AmbiguousIfSend<_>>::check();
-    <ring_park::Consumer<Rc<u8>> as AmbiguousIfSend<_>>::check();
+    assert_not_send!(ring_park::Producer<Rc<u8>>);
+    assert_not_send!(ring_park::Consumer<Rc<u8>>);
     assert_send_sync::<PushTimeoutError<String>>();
     assert_send_sync::<PopTimeoutError>();
     let error: Box<dyn std::error::Error + Send + Sync> = Box::new(PushTimeoutError::Timeout(()));

@@ -5,36 +5,11 @@
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 use ring_spin::{PopError, PushError, channel};
-
-/// Shrinks a count under Miri, which runs code thousands of times slower.
-const fn scaled(count: usize) -> usize {
-    if cfg!(miri) { count / 1000 + 10 } else { count }
-}
-
-/// Runs `test` on its own thread and fails if it takes longer than a
-/// generous bound (a hang, not a slow machine).
-fn with_watchdog<R: Send + 'static>(test: impl FnOnce() -> R + Send + 'static) -> R {
-    let limit = Duration::from_secs(if cfg!(miri) { 3600 } else { 120 });
-    let (done, finished) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        let result = test();
-        let _ = done.send(());
-        result
-    });
-    match finished.recv_timeout(limit) {
-        Ok(()) => worker.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
-            Ok(_) => unreachable!("the worker finished without reporting"),
-            Err(panic) => std::panic::resume_unwind(panic),
-        },
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the test hung for {limit:?}"),
-    }
-}
+use test_support::{assert_not_send, assert_send, scaled, with_watchdog};
 
 #[test]
 fn stream_arrives_complete_and_in_order() {
@@ -202,22 +177,13 @@ fn errors_are_ring_cores() {
     let _: ring_core::TryPopError = ring_spin::TryPopError::Empty;
 }
 
-fn assert_send<T: Send>() {}
-
-/// Compiles only when `T` is not `Send` (see ring-core's auto trait tests).
-trait AmbiguousIfSend<Marker> {
-    fn check() {}
-}
-impl<T: ?Sized> AmbiguousIfSend<()> for T {}
-impl<T: ?Sized + Send> AmbiguousIfSend<u8> for T {}
-
 #[test]
 fn handles_are_send_exactly_when_items_are() {
     assert_send::<ring_spin::Producer<String>>();
     assert_send::<ring_spin::Consumer<String>>();
     assert_send::<ring_spin::Producer<std::cell::Cell<u8>>>();
-    <ring_spin::Producer<Rc<u8>> as AmbiguousIfSend<_>>::check();
-    <ring_spin::Consumer<Rc<u8>> as AmbiguousIfSend<_>>::check();
+    assert_not_send!(ring_spin::Producer<Rc<u8>>);
+    assert_not_send!(ring_spin::Consumer<Rc<u8>>);
 }
 
 #[test]

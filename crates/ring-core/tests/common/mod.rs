@@ -5,11 +5,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Shrinks a count under Miri, which runs code thousands of times slower.
-pub const fn scaled(count: usize) -> usize {
-    if cfg!(miri) { count / 1000 + 10 } else { count }
-}
-
 /// An item that counts its drops in a shared counter, and owns heap memory
 /// so that Miri and the sanitizers see leaks and double frees.
 #[derive(Debug)]

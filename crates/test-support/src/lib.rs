@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests of the ring-* crates.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// Shrinks a count under Miri, which runs code thousands of times slower.
+///
+/// # Examples
+///
+/// ```
+/// assert!(test_support::scaled(100_000) >= 10);
+/// ```
+pub const fn scaled(count: usize) -> usize {
+    if cfg!(miri) { count / 1000 + 10 } else { count }
+}
+
+/// Runs `test` on its own thread and fails if it takes longer than a
+/// generous bound: a hang (a lost wake-up, a missed disconnection) then
+/// fails the test instead of stalling CI. A panic inside `test` is passed
+/// on as it is.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(test_support::with_watchdog(|| 2 + 2), 4);
+/// ```
+pub fn with_watchdog<R: Send + 'static>(test: impl FnOnce() -> R + Send + 'static) -> R {
+    let limit = Duration::from_secs(if cfg!(miri) { 3600 } else { 120 });
+    let (done, finished) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        let result = test();
+        let _ = done.send(());
+        result
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => worker.join().unwrap(),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Ok(_) => unreachable!("the worker finished without reporting"),
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the test hung for {limit:?}"),
+    }
+}
+
+/// Fails to compile unless the type is `Send`.
+///
+/// # Examples
+///
+/// ```
+/// test_support::assert_send::<String>();
+/// ```
+pub fn assert_send<T: Send>() {}
+
+/// Fails to compile unless the type is `Send` and `Sync`.
+///
+/// # Examples
+///
+/// ```
+/// test_support::assert_send_sync::<String>();
+/// ```
+pub fn assert_send_sync<T: Send + Sync>() {}
+
+/// Compiles only when `T` is not `Send`: for a `Send` type both impls
+/// apply and a call through [`assert_not_send!`] is ambiguous (the trick of
+/// `static_assertions::assert_not_impl_any`).
+#[doc(hidden)]
+pub trait AmbiguousIfSend<Marker> {
+    /// Does nothing; only its resolution matters.
+    fn check() {}
+}
+impl<T: ?Sized> AmbiguousIfSend<()> for T {}
+impl<T: ?Sized + Send> AmbiguousIfSend<u8> for T {}
+
+/// Fails to compile if the type is `Send`.
+///
+/// # Examples
+///
+/// ```
+/// test_support::assert_not_send!(std::rc::Rc<u8>);
+/// ```
+///
+/// ```compile_fail
+/// test_support::assert_not_send!(String);
+/// ```
+#[macro_export]
+macro_rules! assert_not_send {
+    ($type:ty) => {
+        <$type as $crate::AmbiguousIfSend<_>>::check()
+    };
+}
