@@ -13,7 +13,8 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// Formatting and clippy, for every build the workspace supports.
+/// Formatting, clippy for every build the workspace supports, and the
+/// docs.
 pub fn lint() -> Result<(), String> {
     run_step("format", cargo().args(["fmt", "--all", "--check"]))?;
     run_step(
@@ -71,6 +72,12 @@ pub fn lint() -> Result<(), String> {
                 "warnings",
             ])
             .env("RUSTFLAGS", "--cfg loom"),
+    )?;
+    run_step(
+        "docs (broken links and doc warnings)",
+        cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     Ok(())
 }
