@@ -9,6 +9,9 @@
 //!   common start until the last item arrived.
 //! - [`round_trip`]: one item ping-pongs over two rings; the time of
 //!   `count` round trips.
+//!
+//! The async implementations run the same two bodies as two tasks of a
+//! tokio multi-thread runtime with two workers; see [`tasks`].
 
 use std::hint::black_box;
 use std::sync::{Arc, Barrier};
@@ -16,6 +19,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub mod queues;
+pub mod tasks;
 
 /// One SPSC implementation under test: how to make a ring and how to wait
 /// for space or an item, as its users would.

@@ -1,5 +1,5 @@
 //! `cargo xtask loom`: the loom models of ring-core's index protocol and
-//! ring-park's parking handshake.
+//! wake-up handshake, ring-park's parking and ring-async's task wake-ups.
 
 use crate::command::{cargo, run_step};
 
@@ -15,6 +15,10 @@ pub fn run() -> Result<(), String> {
             "test",
             "-p",
             "ring-core",
+            "-p",
+            "ring-park",
+            "-p",
+            "ring-async",
             "--test",
             "loom",
             "--release",

@@ -1,5 +1,5 @@
-//! `cargo xtask miri`: the tests of ring-core, ring-spin and ring-park under
-//! Miri.
+//! `cargo xtask miri`: the tests of ring-core, ring-spin, ring-park and
+//! ring-async under Miri.
 
 use std::process::Command;
 
@@ -40,6 +40,10 @@ pub fn run() -> Result<(), String> {
             "ring-core",
             "-p",
             "ring-spin",
+            "-p",
+            "ring-park",
+            "-p",
+            "ring-async",
             "--target-dir",
             "target/miri",
         ])

@@ -64,6 +64,8 @@ pub fn lint() -> Result<(), String> {
                 "ring-core",
                 "-p",
                 "ring-park",
+                "-p",
+                "ring-async",
                 "--tests",
                 "--target-dir",
                 "target/loom",

@@ -12,6 +12,9 @@
 use std::time::Duration;
 
 use ring_benches::queues::{CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
+use ring_benches::tasks::{
+    AsyncQueue, KanalAsync, RingAsync, TokioMpsc, round_trip_tasks, throughput_tasks,
+};
 use ring_benches::{Placement, Queue, round_trip, throughput};
 
 const CAPACITY: usize = 1024;
@@ -28,6 +31,14 @@ fn contender<Q: Queue>() -> Contender {
         name: Q::NAME,
         throughput: |count| throughput::<Q>(CAPACITY, count, Placement::pinned()),
         round_trip: |count| round_trip::<Q>(CAPACITY, count, Placement::pinned()),
+    }
+}
+
+fn async_contender<Q: AsyncQueue>() -> Contender {
+    Contender {
+        name: Q::NAME,
+        throughput: |count| throughput_tasks::<Q>(CAPACITY, count, Placement::pinned()),
+        round_trip: |count| round_trip_tasks::<Q>(CAPACITY, count, Placement::pinned()),
     }
 }
 
@@ -79,12 +90,15 @@ fn interleave(
 
 /// The pairs whose per-rep ratio the report gives: each flavour against
 /// the implementation its issue measures it by.
-const PAIRS: [(&str, &str); 5] = [
+const PAIRS: [(&str, &str); 8] = [
     ("ring-spin", "rtrb"),
     ("ring-park", "ring-spin"),
     ("ring-park", "std-sync"),
     ("ring-park", "crossbeam"),
     ("crossbeam", "std-sync"),
+    ("ring-async", "kanal-async"),
+    ("ring-async", "tokio-mpsc"),
+    ("kanal-async", "tokio-mpsc"),
 ];
 
 /// Prints every contender's figures, then the per-rep ratio of each pair.
@@ -137,6 +151,9 @@ fn main() {
         contender::<RingPark>(),
         contender::<CrossbeamBounded>(),
         contender::<StdSyncChannel>(),
+        async_contender::<RingAsync>(),
+        async_contender::<KanalAsync>(),
+        async_contender::<TokioMpsc>(),
     ]
     .into_iter()
     .filter(|contender| chosen.is_empty() || chosen.iter().any(|name| name == contender.name))
@@ -146,7 +163,8 @@ fn main() {
         "no implementation is named {chosen:?}"
     );
     println!(
-        "u64 items, capacity {CAPACITY}, {}, {reps} interleaved reps",
+        "u64 items, capacity {CAPACITY}, {}, {reps} interleaved reps; \
+         async implementations as two tasks of a tokio runtime with 2 workers",
         Placement::pinned().describe()
     );
 

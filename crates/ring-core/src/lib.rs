@@ -120,6 +120,7 @@ mod consumer;
 mod error;
 pub mod fence;
 mod flavour_api;
+pub mod handshake;
 mod positions;
 mod producer;
 mod shared;

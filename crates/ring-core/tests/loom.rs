@@ -171,3 +171,33 @@ fn leftovers_dropped_once_by_the_last_handle() {
         assert_eq!(drops.load(Ordering::Relaxed), 2);
     });
 }
+
+/// The handshake's core: a waiter that announces itself and then looks at a
+/// value, and a publisher that stores the value and then looks for a
+/// waiter. In every interleaving at least one of them sees the other.
+#[test]
+fn waiter_flag_never_misses_both_ways() {
+    use loom::sync::atomic::AtomicBool;
+    use ring_core::handshake::WaiterFlag;
+
+    loom::model(|| {
+        let flag = loom::sync::Arc::new(WaiterFlag::default());
+        let published = loom::sync::Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let flag = loom::sync::Arc::clone(&flag);
+            let published = loom::sync::Arc::clone(&published);
+            thread::spawn(move || {
+                assert!(flag.announce(), "loom's heavy fence always pairs");
+                published.load(Ordering::Relaxed)
+            })
+        };
+        published.store(true, Ordering::Relaxed);
+        let mut woken = false;
+        flag.wake_with(|| woken = true);
+        let waiter_saw_value = waiter.join().unwrap();
+        assert!(
+            waiter_saw_value || woken,
+            "the waiter would sleep and nobody would wake it"
+        );
+    });
+}

@@ -15,10 +15,11 @@
 //! 4. Otherwise it parks, and loops: `park` may return spuriously.
 //!
 //! The other side publishes first (the index store or the disconnection
-//! flag, inside ring-core), then the [`WaitState`] hook runs a light fence
-//! ([`ring_core::fence::light`]) and loads `waiting`. Only if it is set does
-//! it take the flag (a compare-exchange from `true` to `false`, `Acquire`)
-//! and unpark the stored thread.
+//! flag, inside ring-core), then the [`WaitState`] hook runs the active
+//! half of the handshake ([`WaiterFlag::wake_with`]): a light fence
+//! ([`ring_core::fence::light`]) and a load of `waiting`. Only if it is set
+//! does it take the flag (a compare-exchange from `true` to `false`,
+//! `Acquire`) and unpark the stored thread.
 //!
 //! # Why no wake-up is lost
 //!
@@ -40,7 +41,9 @@
 use crossbeam_utils::CachePadded;
 use ring_core::WaitState;
 
-use crate::sync::{AtomicBool, Mutex, Ordering, Thread, ThreadId, thread};
+use ring_core::handshake::WaiterFlag;
+
+use crate::sync::{Mutex, Thread, ThreadId, thread};
 
 /// How long a waiter sleeps at most when the heavy fence could not vouch
 /// for the other side; it then checks the ring again.
@@ -49,10 +52,11 @@ const UNPAIRED_NAP: std::time::Duration = std::time::Duration::from_millis(1);
 /// One side's waiting slot.
 #[derive(Debug, Default)]
 pub(crate) struct Parker {
-    /// Set while the side is parked or about to park.
-    waiting: AtomicBool,
-    /// The thread to unpark; written by the waiting side before it sets
-    /// `waiting`.
+    /// The announcement of the handshake: set while the side is parked or
+    /// about to park.
+    announcement: WaiterFlag,
+    /// The thread to unpark; written by the waiting side before it
+    /// announces itself.
     thread: Mutex<Option<Thread>>,
 }
 
@@ -87,14 +91,12 @@ impl Parker {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(current);
         }
-        // Release: the thread stored above is visible to a waker whose
-        // Acquire compare-exchange reads this `true`.
-        self.waiting.store(true, Ordering::Release);
-        // The store-load barrier of the handshake: our `waiting` store is
-        // ordered before the loads that `ready` makes of the ring.
-        let paired = ring_core::fence::heavy();
+        // The announcement is a Release store followed by the heavy fence:
+        // the thread stored above is visible to the waker that takes it, and
+        // `ready` loads the ring only after the announcement.
+        let paired = self.announcement.announce();
         if ready() {
-            self.waiting.store(false, Ordering::Relaxed);
+            self.announcement.withdraw();
             return Woken::Retry;
         }
         // If the barrier could not vouch for the waker's side (a failing
@@ -110,9 +112,7 @@ impl Parker {
             Woken::TimedOut if !paired => Woken::Retry,
             woken => woken,
         };
-        // Relaxed: only this side reads its own flag back as a fresh start;
-        // a waker that already took it just leaves a spare unpark token.
-        self.waiting.store(false, Ordering::Relaxed);
+        self.announcement.withdraw();
         woken
     }
 
@@ -120,26 +120,7 @@ impl Parker {
     /// there is one.
     #[inline(always)]
     pub(crate) fn wake(&self) {
-        ring_core::fence::light();
-        // Relaxed: the fence pair orders this load against the waiter's
-        // store; the compare-exchange below acquires what it needs.
-        if self.waiting.load(Ordering::Relaxed) {
-            self.wake_slow();
-        }
-    }
-
-    #[cold]
-    fn wake_slow(&self) {
-        // Acquire: pairs with the waiter's Release store, so its thread is
-        // in the mutex before we lock it. A compare-exchange rather than a
-        // swap: when the waiter has already cleared its flag, nothing is
-        // written, so a stale `false` never lands on top of a newer
-        // announcement in the flag's history.
-        if self
-            .waiting
-            .compare_exchange(true, false, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-        {
+        self.announcement.wake_with(|| {
             // Unpark outside the lock: the critical section stays short, and
             // the waiter is never blocked on the mutex when its token comes.
             let thread = self
@@ -150,7 +131,7 @@ impl Parker {
             if let Some(thread) = thread {
                 thread.unpark();
             }
-        }
+        });
     }
 }
 

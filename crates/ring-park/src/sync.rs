@@ -4,13 +4,9 @@
 #[cfg(not(loom))]
 pub(crate) use std::sync::Mutex;
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, Ordering};
-#[cfg(not(loom))]
 pub(crate) use std::thread::{self, Thread, ThreadId};
 
 #[cfg(loom)]
 pub(crate) use loom::sync::Mutex;
-#[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, Ordering};
 #[cfg(loom)]
 pub(crate) use loom::thread::{self, Thread, ThreadId};

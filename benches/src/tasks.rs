@@ -1,0 +1,203 @@
+//! The async workloads: the same two bodies as the thread workloads, run as
+//! two tasks on a tokio multi-thread runtime with two workers, instantiated
+//! for every async implementation through [`AsyncQueue`].
+
+use std::future::Future;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::Placement;
+
+/// One async SPSC implementation under test: how to make a ring and how to
+/// await space or an item, as its users would.
+pub trait AsyncQueue: 'static {
+    /// The name in reports.
+    const NAME: &'static str;
+    /// The writing end.
+    type Producer: Send + 'static;
+    /// The reading end.
+    type Consumer: Send + 'static;
+
+    /// A ring of `capacity` `u64`s.
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer);
+    /// Pushes `value`, awaiting room while the ring is full.
+    fn push(producer: &mut Self::Producer, value: u64) -> impl Future<Output = ()> + Send + '_;
+    /// Pops a value, awaiting one while the ring is empty.
+    fn pop(consumer: &mut Self::Consumer) -> impl Future<Output = u64> + Send + '_;
+}
+
+/// A tokio multi-thread runtime with two workers, each pinned to one of the
+/// placement's cores (when it has them).
+fn two_worker_runtime(placement: Placement) -> tokio::runtime::Runtime {
+    let cores = [placement.main_core, placement.helper_core];
+    let started = Arc::new(AtomicUsize::new(0));
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start(move || {
+            // Workers start first; a blocking-pool thread, should one start,
+            // stays unpinned.
+            let index = started.fetch_add(1, Ordering::Relaxed);
+            if let Some(Some(core)) = cores.get(index) {
+                core_affinity::set_for_current(*core);
+            }
+        })
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// Both tasks of a workload wait here for each other, so that the time
+/// starts when both run, not when the runtime got round to waking a
+/// worker (which on a VM takes from microseconds to milliseconds). The
+/// waiting yields, so two tasks that land on one worker still meet.
+#[derive(Clone, Default)]
+struct StartLine(Arc<AtomicUsize>);
+
+impl StartLine {
+    async fn wait(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+        while self.0.load(Ordering::Acquire) < 2 {
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
+/// The time to move `count` items from a producer task to a consumer task
+/// through a ring of `capacity`, from when both run until the last item
+/// arrived.
+///
+/// # Panics
+///
+/// If an item arrives out of order.
+pub fn throughput_tasks<Q: AsyncQueue>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    let runtime = two_worker_runtime(placement);
+    let (mut producer, mut consumer) = Q::channel(capacity);
+    let start_line = StartLine::default();
+    let producer_start = start_line.clone();
+    runtime.block_on(async move {
+        let sender = tokio::spawn(async move {
+            producer_start.wait().await;
+            for value in 0..count {
+                Q::push(&mut producer, value).await;
+            }
+        });
+        let receiver = tokio::spawn(async move {
+            start_line.wait().await;
+            let started = Instant::now();
+            for expected in 0..count {
+                let value = Q::pop(&mut consumer).await;
+                assert_eq!(value, expected, "{} delivered out of order", Q::NAME);
+            }
+            started.elapsed()
+        });
+        sender.await.expect("the producer task panicked");
+        receiver.await.expect("the consumer task panicked")
+    })
+}
+
+/// The time of `count` round trips of one item over two rings of
+/// `capacity`, between a measuring task and an echo task.
+pub fn round_trip_tasks<Q: AsyncQueue>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    let runtime = two_worker_runtime(placement);
+    let (mut ping_producer, mut ping_consumer) = Q::channel(capacity);
+    let (mut pong_producer, mut pong_consumer) = Q::channel(capacity);
+    let start_line = StartLine::default();
+    let echo_start = start_line.clone();
+    runtime.block_on(async move {
+        let echo = tokio::spawn(async move {
+            echo_start.wait().await;
+            for _ in 0..count {
+                let value = Q::pop(&mut ping_consumer).await;
+                Q::push(&mut pong_producer, value).await;
+            }
+        });
+        let measure = tokio::spawn(async move {
+            start_line.wait().await;
+            let started = Instant::now();
+            for value in 0..count {
+                Q::push(&mut ping_producer, black_box(value)).await;
+                let echoed = Q::pop(&mut pong_consumer).await;
+                assert_eq!(echoed, value, "{} echoed the wrong value", Q::NAME);
+            }
+            started.elapsed()
+        });
+        echo.await.expect("the echo task panicked");
+        measure.await.expect("the measuring task panicked")
+    })
+}
+
+/// This workspace's async flavour.
+#[derive(Debug)]
+pub struct RingAsync;
+
+impl AsyncQueue for RingAsync {
+    const NAME: &'static str = "ring-async";
+    type Producer = ring_async::Producer<u64>;
+    type Consumer = ring_async::Consumer<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        ring_async::channel(capacity)
+    }
+
+    async fn push(producer: &mut Self::Producer, value: u64) {
+        producer.push(value).await.expect("the consumer is gone");
+    }
+
+    async fn pop(consumer: &mut Self::Consumer) -> u64 {
+        consumer.pop().await.expect("the producer is gone")
+    }
+}
+
+/// kanal's bounded async channel, the fastest async channel measured on
+/// this project's machine before ring-async.
+#[derive(Debug)]
+pub struct KanalAsync;
+
+impl AsyncQueue for KanalAsync {
+    const NAME: &'static str = "kanal-async";
+    type Producer = kanal::AsyncSender<u64>;
+    type Consumer = kanal::AsyncReceiver<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        kanal::bounded_async(capacity)
+    }
+
+    async fn push(producer: &mut Self::Producer, value: u64) {
+        producer.send(value).await.expect("the consumer is gone");
+    }
+
+    async fn pop(consumer: &mut Self::Consumer) -> u64 {
+        consumer.recv().await.expect("the producer is gone")
+    }
+}
+
+/// tokio's bounded mpsc channel, what most tokio users reach for.
+#[derive(Debug)]
+pub struct TokioMpsc;
+
+impl AsyncQueue for TokioMpsc {
+    const NAME: &'static str = "tokio-mpsc";
+    type Producer = tokio::sync::mpsc::Sender<u64>;
+    type Consumer = tokio::sync::mpsc::Receiver<u64>;
+
+    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+        tokio::sync::mpsc::channel(capacity)
+    }
+
+    async fn push(producer: &mut Self::Producer, value: u64) {
+        producer.send(value).await.expect("the consumer is gone");
+    }
+
+    async fn pop(consumer: &mut Self::Consumer) -> u64 {
+        consumer.recv().await.expect("the producer is gone")
+    }
+}

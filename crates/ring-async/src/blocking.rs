@@ -1,0 +1,197 @@
+//! The blocking forms, for a plain thread at one end of an async ring: they
+//! poll the same waits with a waker that unparks the thread.
+
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use crate::poll::attempt_inline;
+use crate::sync::{Thread, ThreadId, thread};
+use crate::{Consumer, PopError, Producer, PushError};
+
+/// How many polls, each followed by one `spin_loop` hint, a blocking call
+/// makes before it registers its thread and parks: long enough (about a
+/// hundred microseconds) to catch a peer that is about to act without a
+/// system call, as ring-park's spin phase does. A few under Miri, which
+/// runs code thousands of times slower; none under loom, which explores
+/// the protocol, not the spinning.
+const SPIN_POLLS: u32 = if cfg!(loom) {
+    0
+} else if cfg!(miri) {
+    16
+} else {
+    4096
+};
+
+/// Wakes a thread blocked in `push_blocking` or `pop_blocking`.
+struct Unparker(Thread);
+
+impl Wake for Unparker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// A handle's waker for the thread it last blocked on, kept so that
+/// blocking again on the same thread registers the same waker, which the
+/// ring's `AtomicWaker` then does not clone.
+#[derive(Default)]
+pub(crate) struct ThreadWaker(Option<(ThreadId, Waker)>);
+
+impl ThreadWaker {
+    /// The waker that unparks the current thread.
+    fn for_current_thread(&mut self) -> &Waker {
+        let current = thread::current();
+        let id = current.id();
+        if self.0.as_ref().is_none_or(|(cached, _)| *cached != id) {
+            self.0 = Some((id, Waker::from(Arc::new(Unparker(current)))));
+        }
+        &self.0.as_ref().expect("set just above").1
+    }
+}
+
+impl std::fmt::Debug for ThreadWaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ThreadWaker")
+            .field(&self.0.as_ref().map(|(id, _)| id))
+            .finish()
+    }
+}
+
+/// Drives a wait to completion on the current thread: spins on
+/// `attempt` (which looks at the ring without registering anything), then
+/// parks between polls of `poll`. A wake-up may be spurious and `park` may
+/// return spuriously, so it loops until `poll` is ready. `state` is what
+/// the wait carries between attempts (the value of a push).
+#[cfg_attr(
+    loom,
+    allow(clippy::reversed_empty_ranges, reason = "no spinning under loom")
+)]
+fn block_on<H, S, R>(
+    handle: &mut H,
+    state: &mut S,
+    mut attempt: impl FnMut(&mut H, &mut S) -> Option<R>,
+    thread_waker: fn(&mut H) -> Waker,
+    mut poll: impl FnMut(&mut H, &mut S, &mut Context<'_>) -> Poll<R>,
+) -> R {
+    for _ in 0..SPIN_POLLS {
+        if let Some(result) = attempt(handle, state) {
+            return result;
+        }
+        std::hint::spin_loop();
+    }
+    let waker = thread_waker(handle);
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(result) = poll(handle, state, &mut cx) {
+            return result;
+        }
+        thread::park();
+    }
+}
+
+impl<T> Producer<T> {
+    /// Pushes `value` from a plain thread, waiting while the ring is full:
+    /// spinning briefly, then parking the thread until the consumer (a task
+    /// or another thread) frees a slot.
+    ///
+    /// Do not call it from inside an async task: it blocks the executor's
+    /// thread, and with it, perhaps, the consumer.
+    ///
+    /// # Errors
+    ///
+    /// Returns the value in a [`PushError`] as soon as the consumer is gone,
+    /// also while waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_async::channel(1);
+    /// let audio = std::thread::spawn(move || {
+    ///     producer.push_blocking(1.0_f32).unwrap();
+    ///     producer.push_blocking(2.0).unwrap(); // Parks until 1.0 is popped.
+    /// });
+    /// let received = futures::executor::block_on(async {
+    ///     (consumer.pop().await, consumer.pop().await)
+    /// });
+    /// audio.join().unwrap();
+    /// assert_eq!(received, (Ok(1.0), Ok(2.0)));
+    /// ```
+    #[inline]
+    pub fn push_blocking(&mut self, value: T) -> Result<(), PushError<T>> {
+        let mut value = Some(value);
+        match attempt_inline(self, |producer| producer.attempt_push(&mut value)) {
+            Some(result) => result,
+            None => self.push_blocking_slow(value),
+        }
+    }
+
+    /// The waiting part of [`push_blocking`](Self::push_blocking), out of
+    /// line. `value` holds the value while the ring is full.
+    #[inline(never)]
+    fn push_blocking_slow(&mut self, mut value: Option<T>) -> Result<(), PushError<T>> {
+        block_on(
+            self,
+            &mut value,
+            Producer::attempt_push,
+            |producer| producer.thread_waker.for_current_thread().clone(),
+            |producer, value, cx| producer.poll_push_value(cx, value),
+        )
+    }
+}
+
+impl<T> Consumer<T> {
+    /// Pops the oldest item on a plain thread, waiting while the ring is
+    /// empty: spinning briefly, then parking the thread until the producer
+    /// (a task or another thread) pushes an item or is dropped.
+    ///
+    /// Do not call it from inside an async task: it blocks the executor's
+    /// thread, and with it, perhaps, the producer.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`PopError`] once the producer is gone and every item it
+    /// pushed has been popped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_async::channel(4);
+    /// let worker = std::thread::spawn(move || {
+    ///     let mut jobs = Vec::new();
+    ///     while let Ok(job) = consumer.pop_blocking() {
+    ///         jobs.push(job);
+    ///     }
+    ///     jobs
+    /// });
+    /// futures::executor::block_on(async move {
+    ///     for job in ["resize", "encode", "upload"] {
+    ///         producer.push(job).await.unwrap();
+    ///     }
+    /// });
+    /// assert_eq!(worker.join().unwrap(), ["resize", "encode", "upload"]);
+    /// ```
+    #[inline]
+    pub fn pop_blocking(&mut self) -> Result<T, PopError> {
+        match attempt_inline(self, Self::attempt_pop) {
+            Some(result) => result,
+            None => self.pop_blocking_slow(),
+        }
+    }
+
+    /// The waiting part of [`pop_blocking`](Self::pop_blocking), out of
+    /// line.
+    #[inline(never)]
+    fn pop_blocking_slow(&mut self) -> Result<T, PopError> {
+        block_on(
+            self,
+            &mut (),
+            |consumer, ()| consumer.attempt_pop(),
+            |consumer| consumer.thread_waker.for_current_thread().clone(),
+            |consumer, (), cx| consumer.poll_pop(cx),
+        )
+    }
+}

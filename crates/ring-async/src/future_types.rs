@@ -1,0 +1,308 @@
+//! The futures of the waiting operations, as named types so that they can
+//! be stored in structs and polled by hand.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::{Consumer, Disconnected, PopError, Producer, PushError};
+
+impl<T> Producer<T> {
+    /// Pushes `value`, waiting while the ring is full until the consumer
+    /// frees a slot.
+    ///
+    /// # Errors
+    ///
+    /// Resolves to a [`PushError`] holding the value as soon as the consumer
+    /// is gone, also while waiting.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: the value is in the ring if and only if the future
+    /// resolved to `Ok(())`. A future dropped before then has pushed
+    /// nothing, and the value is dropped with it; to keep it instead, take
+    /// it back with [`Push::into_value`] (for example after the other branch
+    /// of a `select!` won).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (mut producer, mut consumer) = ring_async::channel(1);
+    /// producer.push(1).await.unwrap();
+    /// let consumer_side = async move {
+    ///     assert_eq!(consumer.pop().await, Ok(1));
+    ///     assert_eq!(consumer.pop().await, Ok(2));
+    /// };
+    /// let producer_side = async move {
+    ///     producer.push(2).await.unwrap(); // Waits until 1 is popped.
+    /// };
+    /// futures::join!(consumer_side, producer_side);
+    /// # });
+    /// ```
+    #[inline]
+    pub fn push(&mut self, value: T) -> Push<'_, T> {
+        Push {
+            producer: self,
+            value: Some(value),
+        }
+    }
+
+    /// Waits until at least one slot is free, and resolves to how many are;
+    /// the next that many pushes succeed without waiting. For batch writes
+    /// with [`push_slice`](Self::push_slice) or
+    /// [`write_chunk_uninit`](Self::write_chunk_uninit).
+    ///
+    /// # Errors
+    ///
+    /// Resolves to [`Disconnected`] once the consumer is gone.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: it only looks at the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (mut producer, mut consumer) = ring_async::channel(8);
+    /// let free = producer.wait_free_slots().await.unwrap();
+    /// assert_eq!(producer.push_slice(&[1, 2, 3][..free.min(3)]), 3);
+    /// assert_eq!(consumer.len(), 3);
+    /// # });
+    /// ```
+    #[inline]
+    pub fn wait_free_slots(&mut self) -> WaitFreeSlots<'_, T> {
+        WaitFreeSlots { producer: self }
+    }
+}
+
+impl<T> Consumer<T> {
+    /// Pops the oldest item, waiting while the ring is empty until the
+    /// producer pushes one or is dropped.
+    ///
+    /// # Errors
+    ///
+    /// Resolves to [`PopError`] once the producer is gone and every item it
+    /// pushed has been popped.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: an item leaves the ring only in the poll that resolves
+    /// the future, so a future dropped while pending loses nothing, and the
+    /// next pop gets the item.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (mut producer, mut consumer) = ring_async::channel(4);
+    /// producer.push_slice(&[1, 2]);
+    /// drop(producer);
+    /// assert_eq!(consumer.pop().await, Ok(1));
+    /// assert_eq!(consumer.pop().await, Ok(2));
+    /// assert_eq!(consumer.pop().await, Err(ring_async::PopError));
+    /// # });
+    /// ```
+    #[inline]
+    pub fn pop(&mut self) -> Pop<'_, T> {
+        Pop { consumer: self }
+    }
+
+    /// Waits until the ring holds at least one item, and resolves to how
+    /// many it holds, without popping them. For batch reads with
+    /// [`read_chunk`](Self::read_chunk) or [`pop_slice`](Self::pop_slice).
+    ///
+    /// # Errors
+    ///
+    /// Resolves to [`PopError`] once the producer is gone and the ring is
+    /// drained.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: it only looks at the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (mut producer, mut consumer) = ring_async::channel(8);
+    /// producer.push_slice(&[1, 2, 3]);
+    /// let items = consumer.wait_items().await.unwrap();
+    /// let chunk = consumer.read_chunk(items);
+    /// assert_eq!(chunk.as_slices(), (&[1, 2, 3][..], &[][..]));
+    /// chunk.commit_all();
+    /// # });
+    /// ```
+    #[inline]
+    pub fn wait_items(&mut self) -> WaitItems<'_, T> {
+        WaitItems { consumer: self }
+    }
+}
+
+/// The future of [`Producer::push`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (mut producer, _consumer) = ring_async::channel(1);
+/// let push: ring_async::Push<'_, char> = producer.push('a');
+/// assert_eq!(push.await, Ok(()));
+/// # });
+/// ```
+#[must_use = "futures do nothing unless polled"]
+pub struct Push<'a, T> {
+    producer: &'a mut Producer<T>,
+    /// The value until it is in the ring or handed back.
+    value: Option<T>,
+}
+
+impl<T> Push<'_, T> {
+    /// The value, unless it has been pushed (or handed back in an error):
+    /// how a caller that gives up waiting, for example because the other
+    /// branch of a `select!` won, keeps the value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::Poll;
+    /// use futures::FutureExt;
+    ///
+    /// let (mut producer, _consumer) = ring_async::channel(1);
+    /// producer.try_push(1).unwrap();
+    /// let mut push = producer.push(2);
+    /// assert_eq!((&mut push).now_or_never(), None); // The ring is full.
+    /// assert_eq!(push.into_value(), Some(2));
+    /// ```
+    pub fn into_value(self) -> Option<T> {
+        self.value
+    }
+}
+
+impl<T> Future for Push<'_, T> {
+    type Output = Result<(), PushError<T>>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if this.value.is_none() {
+            panic!("`Push` polled after it completed");
+        }
+        this.producer.poll_push_value(cx, &mut this.value)
+    }
+}
+
+// The value is never pinned: it moves into the ring or back to the caller.
+impl<T> Unpin for Push<'_, T> {}
+
+impl<T> fmt::Debug for Push<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Push")
+            .field("producer", &self.producer)
+            .field("pending", &self.value.is_some())
+            .finish()
+    }
+}
+
+/// The future of [`Consumer::pop`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (mut producer, mut consumer) = ring_async::channel(1);
+/// producer.try_push('a').unwrap();
+/// let pop: ring_async::Pop<'_, char> = consumer.pop();
+/// assert_eq!(pop.await, Ok('a'));
+/// # });
+/// ```
+#[must_use = "futures do nothing unless polled"]
+pub struct Pop<'a, T> {
+    consumer: &'a mut Consumer<T>,
+}
+
+impl<T> Future for Pop<'_, T> {
+    type Output = Result<T, PopError>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().consumer.poll_pop(cx)
+    }
+}
+
+impl<T> fmt::Debug for Pop<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pop")
+            .field("consumer", &self.consumer)
+            .finish()
+    }
+}
+
+/// The future of [`Producer::wait_free_slots`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (mut producer, _consumer) = ring_async::channel::<u8>(3);
+/// let wait: ring_async::WaitFreeSlots<'_, u8> = producer.wait_free_slots();
+/// assert_eq!(wait.await, Ok(3));
+/// # });
+/// ```
+#[must_use = "futures do nothing unless polled"]
+pub struct WaitFreeSlots<'a, T> {
+    producer: &'a mut Producer<T>,
+}
+
+impl<T> Future for WaitFreeSlots<'_, T> {
+    type Output = Result<usize, Disconnected>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().producer.poll_free_slots(cx)
+    }
+}
+
+impl<T> fmt::Debug for WaitFreeSlots<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitFreeSlots")
+            .field("producer", &self.producer)
+            .finish()
+    }
+}
+
+/// The future of [`Consumer::wait_items`].
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (mut producer, mut consumer) = ring_async::channel(3);
+/// producer.try_push(1).unwrap();
+/// let wait: ring_async::WaitItems<'_, i32> = consumer.wait_items();
+/// assert_eq!(wait.await, Ok(1));
+/// # });
+/// ```
+#[must_use = "futures do nothing unless polled"]
+pub struct WaitItems<'a, T> {
+    consumer: &'a mut Consumer<T>,
+}
+
+impl<T> Future for WaitItems<'_, T> {
+    type Output = Result<usize, PopError>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().consumer.poll_items(cx)
+    }
+}
+
+impl<T> fmt::Debug for WaitItems<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitItems")
+            .field("consumer", &self.consumer)
+            .finish()
+    }
+}

@@ -1,0 +1,201 @@
+//! A lock-free single-producer single-consumer ring buffer whose waiting
+//! operations are futures: the consumer awaits an item or the producer's
+//! drop, the producer awaits a free slot or the consumer's drop. It runs on
+//! any executor (tokio, async-std, smol, `futures::executor`, an embedded
+//! one) and needs none: the crate depends on no runtime.
+//!
+//! # Which flavour?
+//!
+//! - `ring-async` (this crate): a waiting side is a pending task, so one
+//!   thread can run many rings. Choose it inside async code, and for a
+//!   bridge between async code and a plain thread: [`Producer::push_blocking`]
+//!   and [`Consumer::pop_blocking`] let either end be a thread (an audio or
+//!   hardware thread feeding an async service, or async producers feeding a
+//!   worker thread) while the other end awaits.
+//! - `ring-park`: a waiting thread sleeps in the kernel, with timeouts.
+//! - `ring-spin`: a waiting thread never sleeps, for the lowest latency
+//!   when each thread owns a core.
+//!
+//! While neither side waits, a push or pop costs what `ring-spin`'s does
+//! plus one load of a flag: no read-modify-write on a cache line the other
+//! side uses, no waker clone, no system call. (That holds on Linux, where
+//! the store-load barrier of the hot path is a compiler fence; elsewhere
+//! each push and pop also issues a `fence(SeqCst)`.)
+//!
+//! ```
+//! # futures::executor::block_on(async {
+//! let (mut producer, mut consumer) = ring_async::channel::<u64>(1024);
+//! let sender = async move {
+//!     for reading in 0..10_000 {
+//!         producer.push(reading).await.unwrap(); // Pending while full.
+//!     }
+//! };
+//! let receiver = async move {
+//!     let mut sum = 0;
+//!     while let Ok(reading) = consumer.pop().await { // Pending while empty.
+//!         sum += reading;
+//!     }
+//!     sum // The producer is gone and every item was popped.
+//! };
+//! let ((), sum) = futures::join!(sender, receiver);
+//! assert_eq!(sum, (0..10_000).sum());
+//! # });
+//! ```
+//!
+//! A plain thread at one end:
+//!
+//! ```
+//! let (mut producer, mut consumer) = ring_async::channel::<u32>(64);
+//! let hardware = std::thread::spawn(move || {
+//!     for sample in 0..1000 {
+//!         producer.push_blocking(sample).unwrap(); // Parks while full.
+//!     }
+//! });
+//! let total = futures::executor::block_on(async {
+//!     let mut total = 0;
+//!     while let Ok(sample) = consumer.pop().await {
+//!         total += sample;
+//!     }
+//!     total
+//! });
+//! hardware.join().unwrap();
+//! assert_eq!(total, (0..1000).sum());
+//! ```
+//!
+//! # The wake-up protocol
+//!
+//! A side that must wait registers its task's waker, announces itself on a
+//! flag, and checks the ring once more before it returns `Pending`; the
+//! side that makes progress publishes, then checks the flag and wakes the
+//! registered waker. Both sides need a store-load barrier between their
+//! store and their load, or each could miss the other's store and the task
+//! would never be woken. The busy side's barrier is the light half of
+//! ring-core's asymmetric fence: on Linux a mere compiler fence, because
+//! the waiting side's heavy half (`membarrier`) forces a barrier on every
+//! thread of the process. A task polled again with another waker has the
+//! latest one woken. The `task_slot` module walks through the argument,
+//! and loom checks it in every interleaving of its models.
+//!
+//! Dropping either handle wakes the other side, which then gets its error
+//! (a push gets its value back).
+//!
+//! # Cancel safety
+//!
+//! Every future of this crate can be dropped at any time without losing an
+//! item: a dropped [`Pop`] has popped nothing, and a dropped [`Push`] has
+//! pushed nothing, handing its value back through [`Push::into_value`] (or
+//! dropping it with the future). Each method says so under
+//! "Cancel safety".
+
+#![forbid(unsafe_code)]
+
+mod blocking;
+mod error;
+mod future_types;
+mod poll;
+mod stream_sink;
+mod sync;
+mod task_slot;
+
+pub use error::Disconnected;
+pub use future_types::{Pop, Push, WaitFreeSlots, WaitItems};
+pub use ring_core::{PopError, PushError, TryPopError, TryPushError};
+pub use task_slot::AsyncState;
+
+/// The writing end of a ring; see [`channel`].
+///
+/// It is `Send` when `T` is, so it can move between tasks and threads at
+/// any time; the task woken is the one that waits now. It is a
+/// [`Sink`](futures_sink::Sink) of `T`.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (mut producer, mut consumer) = ring_async::channel(1);
+/// producer.push(1).await.unwrap();
+/// assert_eq!(consumer.pop().await, Ok(1));
+/// # });
+/// ```
+pub struct Producer<T> {
+    inner: ring_core::Producer<T, AsyncState>,
+    /// The waker that unparks the thread last blocked in `push_blocking`.
+    thread_waker: blocking::ThreadWaker,
+}
+
+/// The reading end of a ring; see [`channel`].
+///
+/// It is `Send` when `T` is, so it can move between tasks and threads at
+/// any time; the task woken is the one that waits now. It is a
+/// [`Stream`](futures_core::Stream) of `T` that ends once the producer is
+/// gone and every item it pushed has been popped.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (mut producer, mut consumer) = ring_async::channel(1);
+/// producer.push("hi").await.unwrap();
+/// drop(producer);
+/// assert_eq!(consumer.pop().await, Ok("hi"));
+/// assert_eq!(consumer.pop().await, Err(ring_async::PopError));
+/// # });
+/// ```
+pub struct Consumer<T> {
+    inner: ring_core::Consumer<T, AsyncState>,
+    /// The waker that unparks the thread last blocked in `pop_blocking`.
+    thread_waker: blocking::ThreadWaker,
+}
+
+/// Creates a ring of exactly `capacity` slots and returns its two handles.
+///
+/// # Panics
+///
+/// If `capacity` is 0, or if the storage's size in bytes overflows
+/// `isize::MAX`.
+///
+/// # Examples
+///
+/// ```
+/// let (producer, consumer) = ring_async::channel::<u8>(3);
+/// assert_eq!(producer.capacity(), 3);
+/// assert_eq!(consumer.capacity(), 3);
+/// ```
+pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
+    // Decide once, before any hot path runs, whether the asymmetric fence
+    // can use `membarrier`.
+    ring_core::fence::prepare();
+    let (producer, consumer) = ring_core::channel_with_state(capacity);
+    let producer = Producer {
+        inner: producer,
+        thread_waker: blocking::ThreadWaker::default(),
+    };
+    let consumer = Consumer {
+        inner: consumer,
+        thread_waker: blocking::ThreadWaker::default(),
+    };
+    (producer, consumer)
+}
+
+ring_core::impl_flavour_api!(crate = "ring_async", wait_state = AsyncState);
+
+// The handles are never pinned structurally: no future of this crate
+// points into them, so they may move after being polled whatever `T` is.
+impl<T> Unpin for Producer<T> {}
+impl<T> Unpin for Consumer<T> {}
+
+impl<T> Drop for Producer<T> {
+    fn drop(&mut self) {
+        // A waker left in the ring could keep this handle's task alive (the
+        // task owns the handle, which owns the ring): drop it now. The
+        // consumer is woken by ring-core's drop hook right after.
+        self.inner.wait_state().producer.forget();
+    }
+}
+
+impl<T> Drop for Consumer<T> {
+    fn drop(&mut self) {
+        // As for the producer.
+        self.inner.wait_state().consumer.forget();
+    }
+}

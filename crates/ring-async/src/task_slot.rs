@@ -1,0 +1,156 @@
+//! The wake-up protocol: how a pending task is woken without a lost
+//! wake-up, and without a cost on the hot path while nobody waits.
+//!
+//! # The protocol
+//!
+//! Each side has a [`TaskSlot`]. A side that finds the ring empty (the
+//! consumer) or full (the producer) runs [`TaskSlot::register`]:
+//!
+//! 1. It registers the waker of its task in the slot's `AtomicWaker`
+//!    (which clones the waker only when it differs from the one stored, so
+//!    a task polled again with the same waker pays no clone).
+//! 2. It announces itself on the slot's [`WaiterFlag`]: a `Release` store,
+//!    then the heavy half of ring-core's asymmetric fence.
+//! 3. Its caller checks the ring and the other side's drop again. If either
+//!    changed it withdraws the announcement and returns `Ready`; otherwise
+//!    it returns `Pending`.
+//!
+//! The other side publishes first (the index store, or the disconnection
+//! flag, inside ring-core), then the `WaitState` hook runs
+//! [`WaiterFlag::wake_with`]: the light fence and a `Relaxed` load of the
+//! flag. Only when a waiter announced itself does it take the announcement
+//! (a compare-exchange, `Acquire`) and wake the registered waker.
+//!
+//! # Why no wake-up is lost
+//!
+//! The announcement and the re-check are one side of a Dekker handshake,
+//! the publication and the flag load the other; the fence pair is a
+//! store-load barrier on both sides, so at least one side sees the other's
+//! store (ring-core's `handshake` and `fence` modules give the argument).
+//! If the waiter sees the change it returns `Ready`. If the active side
+//! sees the flag, it wakes the waker registered in step 1, which came
+//! before the `Release` store that its `Acquire` compare-exchange read.
+//! A task polled again with another waker registers the new one before it
+//! announces itself anew, so the latest waker is the one woken:
+//! `AtomicWaker` hands a wake that races with a registration to the waker
+//! being registered.
+//!
+//! # The hot path
+//!
+//! While the other side is not waiting, a push or pop adds a compiler fence
+//! (on Linux, see ring-core's `fence`) and one `Relaxed` load of a cache
+//! line that only a registering side writes: no read-modify-write on a
+//! line the other side uses, and no waker clone.
+
+use std::task::Waker;
+
+use ring_core::WaitState;
+use ring_core::handshake::WaiterFlag;
+
+use std::sync::atomic::Ordering;
+
+use crate::sync::AtomicWaker;
+
+/// One side's slot: its announcement and the waker to wake.
+#[derive(Debug, Default)]
+pub(crate) struct TaskSlot {
+    announcement: WaiterFlag,
+    waker: AtomicWaker,
+    /// A mark of the thread on which this side last had to wait (see
+    /// [`current_thread_mark`]), or 0 before it first had to. Only a hint
+    /// for whether spinning can help, never for correctness, so it is a
+    /// plain atomic even under loom, and `Relaxed`.
+    waited_on: std::sync::atomic::AtomicUsize,
+}
+
+/// A number that tells the current thread from every other thread alive:
+/// the address of a thread-local byte. (A finished thread's number may be
+/// reused, which only costs a heuristic its accuracy.)
+fn current_thread_mark() -> usize {
+    std::thread_local! {
+        static MARK: u8 = const { 0 };
+    }
+    MARK.with(|mark| std::ptr::from_ref(mark).addr())
+}
+
+impl TaskSlot {
+    /// Records that this side is about to wait on the current thread, and
+    /// tells whether the other side (`peer`) last waited on this thread
+    /// too. If it did, the two sides probably take turns on one thread (a
+    /// current-thread runtime, or two tasks that met on one worker), and
+    /// spinning for the peer would only delay it.
+    pub(crate) fn shares_thread_with(&self, peer: &TaskSlot) -> bool {
+        let current = current_thread_mark();
+        // Relaxed: a hint; stored only when it changes, so that a side that
+        // keeps waiting on one thread does not keep writing the cache line
+        // the other side reads on every push or pop.
+        if self.waited_on.load(Ordering::Relaxed) != current {
+            self.waited_on.store(current, Ordering::Relaxed);
+        }
+        peer.waited_on.load(Ordering::Relaxed) == current
+    }
+
+    /// Registers `waker` and announces the waiting side; the caller then
+    /// checks its condition once more and returns `Pending` only if it still
+    /// does not hold, calling [`withdraw`](Self::withdraw) otherwise.
+    ///
+    /// Returns `false` when the heavy fence could not vouch for the other
+    /// side (a failing `membarrier`): the caller must then not rely on being
+    /// woken, and asks to be polled again instead.
+    pub(crate) fn register(&self, waker: &Waker) -> bool {
+        self.waker.register(waker);
+        self.announcement.announce()
+    }
+
+    /// The waiting side no longer waits: it found its condition.
+    pub(crate) fn withdraw(&self) {
+        self.announcement.withdraw();
+    }
+
+    /// The active side's half, after it published: wakes the waiting side
+    /// if it announced itself.
+    #[inline(always)]
+    pub(crate) fn wake(&self) {
+        self.announcement.wake_with(|| self.waker.wake());
+    }
+
+    /// Drops the registered waker, if any: a handle being dropped will never
+    /// need it, and a waker kept in the ring could keep its task alive.
+    pub(crate) fn forget(&self) {
+        drop(self.waker.take());
+    }
+}
+
+/// The waiting state of an async ring, which ring-core keeps beside the
+/// indices: one task slot per side, each on cache lines of its own, since
+/// each is written by its own side when it registers and read by the other
+/// side on every push or pop.
+///
+/// Users never need to name it; it appears in the types of the chunk
+/// aliases.
+///
+/// # Examples
+///
+/// ```
+/// let (mut producer, _consumer) = ring_async::channel::<u8>(2);
+/// let chunk: ring_core::WriteChunkUninit<'_, u8, ring_async::AsyncState> =
+///     producer.write_chunk_uninit(2);
+/// assert_eq!(chunk.len(), 2);
+/// ```
+#[derive(Debug, Default)]
+pub struct AsyncState {
+    pub(crate) consumer: crossbeam_utils::CachePadded<TaskSlot>,
+    pub(crate) producer: crossbeam_utils::CachePadded<TaskSlot>,
+}
+
+impl WaitState for AsyncState {
+    #[inline(always)]
+    fn after_push(&self) {
+        self.consumer.wake();
+    }
+
+    #[inline(always)]
+    fn after_pop(&self) {
+        self.producer.wake();
+    }
+}

@@ -1,0 +1,104 @@
+//! loom models of the wake-up protocol: every interleaving (up to loom's
+//! preemption bound) of a pending task and the side that wakes it. Tasks
+//! run under `loom::future::block_on`, whose waker blocks the loom thread
+//! until woken, so a lost wake-up shows as a deadlock.
+//!
+//! Under loom a poll registers at once (no spin), the blocking forms park
+//! at once, both halves of the asymmetric fence are read-modify-writes of
+//! one atomic (ring-core's `fence_under_loom` says why), and the atomic
+//! waker is loom's model of one. The models therefore check the protocol's
+//! logic given a store-load barrier; `task_slot.rs` and ring-core's
+//! `fence.rs` write out the rest of the argument.
+//!
+//! Run with `cargo xtask loom`.
+
+#![cfg(loom)]
+
+use loom::future::block_on;
+use loom::thread;
+use ring_async::{PopError, PushError, channel};
+
+#[test]
+fn pending_pop_is_woken_by_a_push() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        let popper = thread::spawn(move || block_on(consumer.pop()));
+        block_on(producer.push(1)).unwrap();
+        assert_eq!(popper.join().unwrap(), Ok(1));
+    });
+}
+
+#[test]
+fn pending_push_is_woken_by_a_pop() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        producer.try_push(1).unwrap();
+        let pusher = thread::spawn(move || {
+            block_on(producer.push(2)).unwrap();
+            producer
+        });
+        assert_eq!(block_on(consumer.pop()), Ok(1));
+        let _producer = pusher.join().unwrap();
+        assert_eq!(consumer.try_pop(), Ok(2));
+    });
+}
+
+#[test]
+fn producer_drop_wakes_a_pending_pop() {
+    loom::model(|| {
+        let (producer, mut consumer) = channel::<u8>(1);
+        let popper = thread::spawn(move || block_on(consumer.pop()));
+        drop(producer);
+        assert_eq!(popper.join().unwrap(), Err(PopError));
+    });
+}
+
+#[test]
+fn consumer_drop_wakes_a_pending_push_with_its_value() {
+    loom::model(|| {
+        let (mut producer, consumer) = channel(1);
+        producer.try_push(1).unwrap();
+        let pusher = thread::spawn(move || block_on(producer.push(2)));
+        drop(consumer);
+        assert_eq!(pusher.join().unwrap(), Err(PushError(2)));
+    });
+}
+
+#[test]
+fn capacity_one_ping_pong() {
+    loom::model(|| {
+        let (mut ping_producer, mut ping_consumer) = channel(1);
+        let (mut pong_producer, mut pong_consumer) = channel(1);
+        let echo = thread::spawn(move || {
+            block_on(async {
+                while let Ok(value) = ping_consumer.pop().await {
+                    pong_producer.push(value).await.unwrap();
+                }
+            });
+        });
+        block_on(async {
+            for value in 0..2 {
+                ping_producer.push(value).await.unwrap();
+                assert_eq!(pong_consumer.pop().await, Ok(value));
+            }
+        });
+        drop(ping_producer);
+        echo.join().unwrap();
+    });
+}
+
+#[test]
+fn a_blocking_thread_is_woken_by_a_task_and_wakes_it() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        let thread_side = thread::spawn(move || {
+            assert_eq!(consumer.pop_blocking(), Ok(1));
+            assert_eq!(consumer.pop_blocking(), Ok(2));
+        });
+        block_on(async {
+            producer.push(1).await.unwrap();
+            producer.push(2).await.unwrap();
+        });
+        thread_side.join().unwrap();
+    });
+}

@@ -1,0 +1,218 @@
+//! The wake-up protocol, polled by hand with counting wakers: who is woken,
+//! by what, how often, and that nobody is woken when nobody waits.
+
+#![cfg(not(loom))]
+
+mod common;
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll};
+
+use common::CountingWaker;
+use ring_async::{Disconnected, PopError, PushError, channel};
+
+#[test]
+fn pending_pop_is_woken_once_by_a_push() {
+    let (mut producer, mut consumer) = channel(4);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Pending);
+    producer.try_push(1).unwrap();
+    assert_eq!(counter.wakes(), 1);
+    // The announcement was taken: more pushes do not wake again.
+    producer.try_push(2).unwrap();
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Ok(1)));
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Ok(2)));
+    assert_eq!(counter.wakes(), 1);
+}
+
+#[test]
+fn nobody_is_woken_while_nobody_waits() {
+    let (mut producer, mut consumer) = channel(2);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    producer.try_push(1).unwrap();
+    // Ready at once: the waker is not registered.
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Ok(1)));
+    producer.try_push(2).unwrap();
+    assert_eq!(producer.poll_free_slots(&mut cx), Poll::Ready(Ok(1)));
+    assert_eq!(consumer.try_pop(), Ok(2));
+    assert_eq!(counter.wakes(), 0);
+}
+
+#[test]
+fn pending_pop_is_woken_by_a_slice_and_by_a_chunk() {
+    let (mut producer, mut consumer) = channel(4);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Pending);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(consumer.pop_slice(&mut [0; 2]), 2);
+
+    assert_eq!(consumer.poll_items(&mut cx), Poll::Pending);
+    let chunk = producer.write_chunk_uninit(3);
+    assert_eq!(counter.wakes(), 1, "nothing is published before the commit");
+    assert_eq!(chunk.fill_from_iter(10..13), 3);
+    assert_eq!(counter.wakes(), 2);
+    assert_eq!(consumer.poll_items(&mut cx), Poll::Ready(Ok(3)));
+}
+
+#[test]
+fn pending_push_is_woken_by_a_pop_a_slice_and_a_chunk() {
+    let (mut producer, mut consumer) = channel(2);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    producer.push_slice(&[1, 2]);
+
+    let mut push = pin!(producer.push(3));
+    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(consumer.try_pop(), Ok(1));
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(push.poll(&mut cx), Poll::Ready(Ok(())));
+
+    assert_eq!(producer.poll_free_slots(&mut cx), Poll::Pending);
+    assert_eq!(consumer.pop_slice(&mut [0; 1]), 1);
+    assert_eq!(counter.wakes(), 2);
+    assert_eq!(producer.poll_free_slots(&mut cx), Poll::Ready(Ok(1)));
+
+    producer.try_push(4).unwrap();
+    assert_eq!(producer.poll_free_slots(&mut cx), Poll::Pending);
+    let chunk = consumer.read_chunk(2);
+    assert_eq!(counter.wakes(), 2, "nothing is freed before the commit");
+    chunk.commit(1);
+    assert_eq!(counter.wakes(), 3);
+}
+
+#[test]
+fn a_future_polled_again_with_another_waker_wakes_the_latest() {
+    let (mut producer, mut consumer) = channel(1);
+    let (first, first_waker) = CountingWaker::new();
+    let (second, second_waker) = CountingWaker::new();
+
+    let mut pop = pin!(consumer.pop());
+    assert_eq!(
+        pop.as_mut().poll(&mut Context::from_waker(&first_waker)),
+        Poll::Pending
+    );
+    assert_eq!(
+        pop.as_mut().poll(&mut Context::from_waker(&second_waker)),
+        Poll::Pending
+    );
+    producer.try_push(1).unwrap();
+    assert_eq!((first.wakes(), second.wakes()), (0, 1));
+    assert_eq!(
+        pop.poll(&mut Context::from_waker(&second_waker)),
+        Poll::Ready(Ok(1))
+    );
+
+    // The same for a push.
+    let mut push = pin!(producer.push(2));
+    assert_eq!(
+        push.as_mut().poll(&mut Context::from_waker(&first_waker)),
+        Poll::Ready(Ok(()))
+    );
+    let mut push = pin!(producer.push(3));
+    assert_eq!(
+        push.as_mut().poll(&mut Context::from_waker(&first_waker)),
+        Poll::Pending
+    );
+    assert_eq!(
+        push.as_mut().poll(&mut Context::from_waker(&second_waker)),
+        Poll::Pending
+    );
+    assert_eq!(consumer.try_pop(), Ok(2));
+    assert_eq!((first.wakes(), second.wakes()), (0, 2));
+    assert_eq!(
+        push.poll(&mut Context::from_waker(&second_waker)),
+        Poll::Ready(Ok(()))
+    );
+}
+
+#[test]
+fn producer_drop_wakes_a_pending_pop_which_drains_first() {
+    let (mut producer, mut consumer) = channel(2);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    assert_eq!(consumer.poll_items(&mut cx), Poll::Pending);
+    producer.try_push(1).unwrap();
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Ok(1)));
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Pending);
+    drop(producer);
+    assert_eq!(counter.wakes(), 2);
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Err(PopError)));
+    assert_eq!(consumer.poll_items(&mut cx), Poll::Ready(Err(PopError)));
+}
+
+#[test]
+fn consumer_drop_wakes_a_pending_push_which_gets_its_value_back() {
+    let (mut producer, consumer) = channel(1);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    producer.try_push(String::from("first")).unwrap();
+    let mut push = pin!(producer.push(String::from("second")));
+    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+    drop(consumer);
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(
+        push.poll(&mut cx),
+        Poll::Ready(Err(PushError(String::from("second"))))
+    );
+    assert_eq!(
+        producer.poll_free_slots(&mut cx),
+        Poll::Ready(Err(Disconnected))
+    );
+}
+
+#[test]
+fn a_dropped_handle_releases_its_registered_waker() {
+    let (producer, mut consumer) = channel::<u8>(1);
+    let (counter, waker) = CountingWaker::new();
+    assert_eq!(
+        consumer.poll_pop(&mut Context::from_waker(&waker)),
+        Poll::Pending
+    );
+    // The ring holds a clone of the waker while the consumer waits ...
+    assert_eq!(std::sync::Arc::strong_count(&counter), 3);
+    drop(consumer);
+    // ... and none once the consumer is gone, so a task cannot be kept
+    // alive by its own ring.
+    assert_eq!(std::sync::Arc::strong_count(&counter), 2);
+    drop(producer);
+    assert_eq!(counter.wakes(), 0);
+}
+
+#[test]
+fn a_cancelled_pop_loses_nothing_and_a_cancelled_push_hands_its_value_back() {
+    let (mut producer, mut consumer) = channel(1);
+    let (_counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+
+    let mut pop = Box::pin(consumer.pop());
+    assert_eq!(pop.as_mut().poll(&mut cx), Poll::Pending);
+    drop(pop);
+    producer.try_push(1).unwrap();
+    assert_eq!(consumer.peek(), Some(&1));
+
+    let mut push = producer.push(2);
+    assert_eq!(std::pin::Pin::new(&mut push).poll(&mut cx), Poll::Pending);
+    assert_eq!(push.into_value(), Some(2));
+    assert_eq!(consumer.try_pop(), Ok(1));
+    assert!(consumer.is_empty());
+}
+
+#[test]
+#[should_panic(expected = "`Push` polled after it completed")]
+fn polling_a_completed_push_panics_clearly() {
+    let (mut producer, _consumer) = channel(1);
+    let (_counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    let mut push = producer.push(1);
+    let mut push = std::pin::Pin::new(&mut push);
+    assert_eq!(push.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    let _ = push.poll(&mut cx);
+}
