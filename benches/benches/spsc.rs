@@ -1,49 +1,39 @@
 //! Criterion benchmarks: the flavours against their peers, u64 items,
-//! capacity 1024, threads pinned to two cores. `cargo bench -p ring-benches`.
-//! Criterion measures one implementation after the other; on a noisy
-//! machine, prefer the interleaved `compare` binary for ratios.
+//! capacity 1024, threads pinned to two cores (the async implementations
+//! as two tasks of a tokio runtime whose two workers are pinned so).
+//! `cargo bench -p ring-benches`. Criterion measures one implementation
+//! after the other; on a noisy machine, prefer the interleaved `compare`
+//! binary for ratios.
 
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ring_benches::queues::{CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
-use ring_benches::{Placement, Queue, round_trip, throughput};
+use ring_benches::{Contender, Placement};
 
 const CAPACITY: usize = 1024;
-
-fn bench_throughput<Q: Queue>(c: &mut Criterion, items: u64) {
-    let mut group = c.benchmark_group("throughput");
-    group.throughput(Throughput::Elements(items));
-    group.bench_function(BenchmarkId::new(Q::NAME, CAPACITY), |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| throughput::<Q>(CAPACITY, items, Placement::pinned()))
-                .sum::<Duration>()
-        })
-    });
-    group.finish();
-}
-
-fn bench_round_trip<Q: Queue>(c: &mut Criterion) {
-    let mut group = c.benchmark_group("round_trip");
-    group.bench_function(BenchmarkId::new(Q::NAME, CAPACITY), |b| {
-        b.iter_custom(|iters| round_trip::<Q>(CAPACITY, iters, Placement::pinned()))
-    });
-    group.finish();
-}
+const ITEMS: u64 = 100_000;
 
 fn benches(c: &mut Criterion) {
-    const ITEMS: u64 = 100_000;
-    bench_throughput::<RingSpin>(c, ITEMS);
-    bench_throughput::<Rtrb>(c, ITEMS);
-    bench_throughput::<RingPark>(c, ITEMS);
-    bench_throughput::<CrossbeamBounded>(c, ITEMS);
-    bench_throughput::<StdSyncChannel>(c, ITEMS);
-    bench_round_trip::<RingSpin>(c);
-    bench_round_trip::<Rtrb>(c);
-    bench_round_trip::<RingPark>(c);
-    bench_round_trip::<CrossbeamBounded>(c);
-    bench_round_trip::<StdSyncChannel>(c);
+    let contenders = Contender::all();
+    let mut group = c.benchmark_group("throughput");
+    group.throughput(Throughput::Elements(ITEMS));
+    for contender in &contenders {
+        group.bench_function(BenchmarkId::new(contender.name, CAPACITY), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| (contender.throughput)(CAPACITY, ITEMS, Placement::pinned()))
+                    .sum()
+            })
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("round_trip");
+    for contender in &contenders {
+        group.bench_function(BenchmarkId::new(contender.name, CAPACITY), |b| {
+            b.iter_custom(|trips| (contender.round_trip)(CAPACITY, trips, Placement::pinned()))
+        });
+    }
+    group.finish();
 }
 
 criterion_group! {

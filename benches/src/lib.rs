@@ -171,6 +171,60 @@ pub fn round_trip<Q: Queue>(capacity: usize, count: u64, placement: Placement) -
     )
 }
 
+/// A workload of one implementation: the time it takes for a capacity, a
+/// count (of items or of round trips) and a placement.
+pub type Workload = fn(usize, u64, Placement) -> Duration;
+
+/// One implementation's workloads as plain functions of the capacity, the
+/// count and the placement, whether it runs on threads or as tasks: what
+/// the benchmark drivers iterate over.
+#[derive(Clone, Copy, Debug)]
+pub struct Contender {
+    /// The name in reports.
+    pub name: &'static str,
+    /// [`throughput`] or [`tasks::throughput_tasks`] of the implementation.
+    pub throughput: Workload,
+    /// [`round_trip`] or [`tasks::round_trip_tasks`] of the implementation.
+    pub round_trip: Workload,
+}
+
+impl Contender {
+    /// An implementation whose two sides are threads.
+    pub fn threads<Q: Queue>() -> Self {
+        Self {
+            name: Q::NAME,
+            throughput: throughput::<Q>,
+            round_trip: round_trip::<Q>,
+        }
+    }
+
+    /// An async implementation whose two sides are tasks.
+    pub fn tasks<Q: tasks::AsyncQueue>() -> Self {
+        Self {
+            name: Q::NAME,
+            throughput: tasks::throughput_tasks::<Q>,
+            round_trip: tasks::round_trip_tasks::<Q>,
+        }
+    }
+
+    /// Every implementation measured: the flavours of this workspace and
+    /// their peers.
+    pub fn all() -> Vec<Self> {
+        use queues::{CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
+        use tasks::{KanalAsync, RingAsync, TokioMpsc};
+        vec![
+            Self::threads::<RingSpin>(),
+            Self::threads::<Rtrb>(),
+            Self::threads::<RingPark>(),
+            Self::threads::<CrossbeamBounded>(),
+            Self::threads::<StdSyncChannel>(),
+            Self::tasks::<RingAsync>(),
+            Self::tasks::<KanalAsync>(),
+            Self::tasks::<TokioMpsc>(),
+        ]
+    }
+}
+
 /// The examples of README.md, run as doctests here, where every flavour is
 /// a dependency.
 #[cfg(doctest)]

@@ -135,69 +135,58 @@ pub fn round_trip_tasks<Q: AsyncQueue>(
     })
 }
 
-/// This workspace's async flavour.
-#[derive(Debug)]
-pub struct RingAsync;
+/// Implements [`AsyncQueue`] for an async implementation: `$push` awaits
+/// room and `$pop` an item, each resolving to a `Result` (or, for `$pop`,
+/// anything with `expect`) that fails only once the other side is gone.
+macro_rules! async_queue {
+    (
+        $(#[$doc:meta])*
+        $queue:ident, $name:literal,
+        $producer:ty, $consumer:ty,
+        channel = $channel:path, push = $push:ident, pop = $pop:ident $(,)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $queue;
 
-impl AsyncQueue for RingAsync {
-    const NAME: &'static str = "ring-async";
-    type Producer = ring_async::Producer<u64>;
-    type Consumer = ring_async::Consumer<u64>;
+        impl AsyncQueue for $queue {
+            const NAME: &'static str = $name;
+            type Producer = $producer;
+            type Consumer = $consumer;
 
-    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
-        ring_async::channel(capacity)
-    }
+            fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+                $channel(capacity)
+            }
 
-    async fn push(producer: &mut Self::Producer, value: u64) {
-        producer.push(value).await.expect("the consumer is gone");
-    }
+            async fn push(producer: &mut Self::Producer, value: u64) {
+                producer.$push(value).await.expect("the consumer is gone");
+            }
 
-    async fn pop(consumer: &mut Self::Consumer) -> u64 {
-        consumer.pop().await.expect("the producer is gone")
-    }
+            async fn pop(consumer: &mut Self::Consumer) -> u64 {
+                consumer.$pop().await.expect("the producer is gone")
+            }
+        }
+    };
 }
 
-/// kanal's bounded async channel, the fastest async channel measured on
-/// this project's machine before ring-async.
-#[derive(Debug)]
-pub struct KanalAsync;
-
-impl AsyncQueue for KanalAsync {
-    const NAME: &'static str = "kanal-async";
-    type Producer = kanal::AsyncSender<u64>;
-    type Consumer = kanal::AsyncReceiver<u64>;
-
-    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
-        kanal::bounded_async(capacity)
-    }
-
-    async fn push(producer: &mut Self::Producer, value: u64) {
-        producer.send(value).await.expect("the consumer is gone");
-    }
-
-    async fn pop(consumer: &mut Self::Consumer) -> u64 {
-        consumer.recv().await.expect("the producer is gone")
-    }
+async_queue! {
+    /// This workspace's async flavour.
+    RingAsync, "ring-async",
+    ring_async::Producer<u64>, ring_async::Consumer<u64>,
+    channel = ring_async::channel, push = push, pop = pop,
 }
 
-/// tokio's bounded mpsc channel, what most tokio users reach for.
-#[derive(Debug)]
-pub struct TokioMpsc;
+async_queue! {
+    /// kanal's bounded async channel, the fastest async channel measured on
+    /// this project's machine before ring-async.
+    KanalAsync, "kanal-async",
+    kanal::AsyncSender<u64>, kanal::AsyncReceiver<u64>,
+    channel = kanal::bounded_async, push = send, pop = recv,
+}
 
-impl AsyncQueue for TokioMpsc {
-    const NAME: &'static str = "tokio-mpsc";
-    type Producer = tokio::sync::mpsc::Sender<u64>;
-    type Consumer = tokio::sync::mpsc::Receiver<u64>;
-
-    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
-        tokio::sync::mpsc::channel(capacity)
-    }
-
-    async fn push(producer: &mut Self::Producer, value: u64) {
-        producer.send(value).await.expect("the consumer is gone");
-    }
-
-    async fn pop(consumer: &mut Self::Consumer) -> u64 {
-        consumer.recv().await.expect("the producer is gone")
-    }
+async_queue! {
+    /// tokio's bounded mpsc channel, what most tokio users reach for.
+    TokioMpsc, "tokio-mpsc",
+    tokio::sync::mpsc::Sender<u64>, tokio::sync::mpsc::Receiver<u64>,
+    channel = tokio::sync::mpsc::channel, push = send, pop = recv,
 }

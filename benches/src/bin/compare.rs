@@ -11,36 +11,9 @@
 
 use std::time::Duration;
 
-use ring_benches::queues::{CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
-use ring_benches::tasks::{
-    AsyncQueue, KanalAsync, RingAsync, TokioMpsc, round_trip_tasks, throughput_tasks,
-};
-use ring_benches::{Placement, Queue, round_trip, throughput};
+use ring_benches::{Contender, Placement, Workload};
 
 const CAPACITY: usize = 1024;
-
-/// One implementation's two workloads, as plain functions of the count.
-struct Contender {
-    name: &'static str,
-    throughput: fn(u64) -> Duration,
-    round_trip: fn(u64) -> Duration,
-}
-
-fn contender<Q: Queue>() -> Contender {
-    Contender {
-        name: Q::NAME,
-        throughput: |count| throughput::<Q>(CAPACITY, count, Placement::pinned()),
-        round_trip: |count| round_trip::<Q>(CAPACITY, count, Placement::pinned()),
-    }
-}
-
-fn async_contender<Q: AsyncQueue>() -> Contender {
-    Contender {
-        name: Q::NAME,
-        throughput: |count| throughput_tasks::<Q>(CAPACITY, count, Placement::pinned()),
-        round_trip: |count| round_trip_tasks::<Q>(CAPACITY, count, Placement::pinned()),
-    }
-}
 
 /// The median and quartiles of some figures.
 struct Summary {
@@ -74,14 +47,14 @@ fn interleave(
     contenders: &[Contender],
     reps: usize,
     count: u64,
-    workload: fn(&Contender) -> fn(u64) -> Duration,
+    workload: fn(&Contender) -> Workload,
     to_figure: impl Fn(Duration) -> f64,
 ) -> Vec<Vec<f64>> {
     let mut figures = vec![Vec::with_capacity(reps); contenders.len()];
     for rep in 0..reps {
         for offset in 0..contenders.len() {
             let index = (rep + offset) % contenders.len();
-            let elapsed = workload(&contenders[index])(count);
+            let elapsed = workload(&contenders[index])(CAPACITY, count, Placement::pinned());
             figures[index].push(to_figure(elapsed));
         }
     }
@@ -145,19 +118,10 @@ fn main() {
         .next()
         .map_or(2_000_000, |arg| arg.parse().expect("ITEMS is a number"));
     let chosen: Vec<String> = args.collect();
-    let contenders: Vec<Contender> = [
-        contender::<RingSpin>(),
-        contender::<Rtrb>(),
-        contender::<RingPark>(),
-        contender::<CrossbeamBounded>(),
-        contender::<StdSyncChannel>(),
-        async_contender::<RingAsync>(),
-        async_contender::<KanalAsync>(),
-        async_contender::<TokioMpsc>(),
-    ]
-    .into_iter()
-    .filter(|contender| chosen.is_empty() || chosen.iter().any(|name| name == contender.name))
-    .collect();
+    let contenders: Vec<Contender> = Contender::all()
+        .into_iter()
+        .filter(|contender| chosen.is_empty() || chosen.iter().any(|name| name == contender.name))
+        .collect();
     assert!(
         !contenders.is_empty(),
         "no implementation is named {chosen:?}"

@@ -2,18 +2,21 @@
 //! poll the same waits with a waker that unparks the thread.
 
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Wake, Waker};
 
-use crate::poll::attempt_inline;
+use crate::poll::{NotReady, attempt_inline};
 use crate::sync::{Thread, ThreadId, thread};
 use crate::{Consumer, PopError, Producer, PushError};
 
 /// How many polls, each followed by one `spin_loop` hint, a blocking call
-/// makes before it registers its thread and parks: long enough (about a
-/// hundred microseconds) to catch a peer that is about to act without a
-/// system call, as ring-park's spin phase does. A few under Miri, which
-/// runs code thousands of times slower; none under loom, which explores
-/// the protocol, not the spinning.
+/// makes before it registers its thread and parks: about 120 microseconds
+/// on this project's machine (a `pause` costs about a hundred cycles on
+/// its AMD EPYC), long enough to catch a peer that is about to act without
+/// a system call, as ring-park's spin phase does. Each wait that follows
+/// (after a wake-up that found nothing) spins again as a poll does, see
+/// `POLLS_BEFORE_REGISTERING`. A few polls under Miri, which runs code
+/// thousands of times slower; none under loom, which explores the
+/// protocol, not the spinning.
 const SPIN_POLLS: u32 = if cfg!(loom) {
     0
 } else if cfg!(miri) {
@@ -61,11 +64,18 @@ impl std::fmt::Debug for ThreadWaker {
     }
 }
 
+/// How long a blocked thread sleeps at most when its registration could
+/// not be vouched for (a failing `membarrier`, see ring-core's `fence`);
+/// it then looks again. ring-park naps the same.
+#[cfg(not(loom))]
+const UNPAIRED_NAP: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// Drives a wait to completion on the current thread: spins on
 /// `attempt` (which looks at the ring without registering anything), then
-/// parks between polls of `poll`. A wake-up may be spurious and `park` may
-/// return spuriously, so it loops until `poll` is ready. `state` is what
-/// the wait carries between attempts (the value of a push).
+/// parks between waits of `wait`, which register the thread's waker. A
+/// wake-up may be spurious and `park` may return spuriously, so it loops
+/// until `wait` is over. `state` is what the wait carries between attempts
+/// (the value of a push).
 #[cfg_attr(
     loom,
     allow(clippy::reversed_empty_ranges, reason = "no spinning under loom")
@@ -75,7 +85,7 @@ fn block_on<H, S, R>(
     state: &mut S,
     mut attempt: impl FnMut(&mut H, &mut S) -> Option<R>,
     thread_waker: fn(&mut H) -> Waker,
-    mut poll: impl FnMut(&mut H, &mut S, &mut Context<'_>) -> Poll<R>,
+    mut wait: impl FnMut(&mut H, &mut S, &Waker) -> Result<R, NotReady>,
 ) -> R {
     for _ in 0..SPIN_POLLS {
         if let Some(result) = attempt(handle, state) {
@@ -84,13 +94,25 @@ fn block_on<H, S, R>(
         std::hint::spin_loop();
     }
     let waker = thread_waker(handle);
-    let mut cx = Context::from_waker(&waker);
     loop {
-        if let Poll::Ready(result) = poll(handle, state, &mut cx) {
-            return result;
+        match wait(handle, state, &waker) {
+            Ok(result) => return result,
+            Err(NotReady::Registered) => thread::park(),
+            Err(NotReady::Unpaired) => park_briefly(),
         }
-        thread::park();
     }
+}
+
+/// Parks for at most [`UNPAIRED_NAP`].
+#[cfg(not(loom))]
+fn park_briefly() {
+    thread::park_timeout(UNPAIRED_NAP);
+}
+
+/// loom's heavy fence always pairs, so this is never reached there.
+#[cfg(loom)]
+fn park_briefly() {
+    unreachable!("loom's heavy fence always pairs");
 }
 
 impl<T> Producer<T> {
@@ -138,7 +160,7 @@ impl<T> Producer<T> {
             &mut value,
             Producer::attempt_push,
             |producer| producer.thread_waker.for_current_thread().clone(),
-            |producer, value, cx| producer.poll_push_value(cx, value),
+            |producer, value, waker| producer.wait_push(waker, value),
         )
     }
 }
@@ -191,7 +213,7 @@ impl<T> Consumer<T> {
             &mut (),
             |consumer, ()| consumer.attempt_pop(),
             |consumer| consumer.thread_waker.for_current_thread().clone(),
-            |consumer, (), cx| consumer.poll_pop(cx),
+            |consumer, (), waker| consumer.wait_pop(waker),
         )
     }
 }

@@ -19,11 +19,12 @@ impl<T> Producer<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: the value is in the ring if and only if the future
-    /// resolved to `Ok(())`. A future dropped before then has pushed
-    /// nothing, and the value is dropped with it; to keep it instead, take
-    /// it back with [`Push::into_value`] (for example after the other branch
-    /// of a `select!` won).
+    /// The value is in the ring if and only if the future resolved to
+    /// `Ok(())`: a future dropped before then (for example because another
+    /// branch of a `select!` won) has pushed nothing, and the value is
+    /// dropped with it, so in that sense the method is not cancel safe. To
+    /// keep the value, keep the future (`select!` on `&mut push`) and take
+    /// the value back with [`Push::into_value`].
     ///
     /// # Examples
     ///
@@ -50,7 +51,8 @@ impl<T> Producer<T> {
     }
 
     /// Waits until at least one slot is free, and resolves to how many are;
-    /// the next that many pushes succeed without waiting. For batch writes
+    /// the next that many pushes find room without waiting (they still
+    /// fail if the consumer leaves meanwhile). For batch writes
     /// with [`push_slice`](Self::push_slice) or
     /// [`write_chunk_uninit`](Self::write_chunk_uninit).
     ///

@@ -1,23 +1,13 @@
 //! The low-level poll forms of the waits, on which the futures, the
 //! `Stream`/`Sink` implementations and the blocking forms are built.
 
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
+use crate::spin_budget::SpinBudget;
 use crate::task_slot::TaskSlot;
 use crate::{
     AsyncState, Consumer, Disconnected, PopError, Producer, PushError, TryPopError, TryPushError,
 };
-
-/// How many extra looks at the ring a poll takes, each after one
-/// `spin_loop` hint, before it registers its waker: a few microseconds. A
-/// peer running on another core usually acts within that time, and
-/// catching it saves the registration's heavy fence (a system call) and a
-/// trip through the executor on both sides. In the round-trip benchmark, 32
-/// polls gave about 7 times kanal's round-trip time and 2048 about a third
-/// of it. A poll skips the spin when the peer last waited on the same
-/// thread, where spinning would only delay it; loom explores the protocol,
-/// not the spinning, so none there.
-const POLLS_BEFORE_REGISTERING: u32 = if cfg!(loom) { 0 } else { 2048 };
 
 /// How many looks at the ring a poll takes inline, each followed by one
 /// `spin_loop` hint, before it calls the out-of-line waiting code. A
@@ -48,65 +38,130 @@ pub(crate) fn attempt_inline<H, R>(
     attempt(handle)
 }
 
-/// Which side a poll waits on.
+/// Which side a wait is on.
 #[derive(Clone, Copy, Debug)]
-enum Side {
+pub(crate) enum Side {
     Producer,
     Consumer,
 }
 
-impl Side {
+/// What a waiting handle gives the wait: its side, the ring's waiting
+/// state, and its own spin budget.
+pub(crate) trait Waiting {
+    const SIDE: Side;
+    fn ring_state(&self) -> &AsyncState;
+    fn spin_budget(&mut self) -> &mut SpinBudget;
+
     /// This side's task slot and the other side's.
-    fn slots(self, state: &AsyncState) -> (&TaskSlot, &TaskSlot) {
-        match self {
+    fn slots(&self) -> (&TaskSlot, &TaskSlot) {
+        let state = self.ring_state();
+        match Self::SIDE {
             Side::Producer => (&state.producer, &state.consumer),
             Side::Consumer => (&state.consumer, &state.producer),
         }
     }
 }
 
-/// Polls a wait: tries `attempt` (which returns `Some` once the wait is
-/// over), spins briefly unless the peer shares the thread, then registers
-/// the task in its side's slot and tries once more before returning
-/// `Pending`, as the protocol of `task_slot` requires.
-#[cfg_attr(
-    loom,
-    allow(clippy::reversed_empty_ranges, reason = "no spinning under loom")
-)]
-#[inline(never)]
-fn poll_slow<H, R>(
+impl<T> Waiting for Producer<T> {
+    const SIDE: Side = Side::Producer;
+
+    fn ring_state(&self) -> &AsyncState {
+        self.inner.wait_state()
+    }
+
+    fn spin_budget(&mut self) -> &mut SpinBudget {
+        &mut self.spin_budget
+    }
+}
+
+impl<T> Waiting for Consumer<T> {
+    const SIDE: Side = Side::Consumer;
+
+    fn ring_state(&self) -> &AsyncState {
+        self.inner.wait_state()
+    }
+
+    fn spin_budget(&mut self) -> &mut SpinBudget {
+        &mut self.spin_budget
+    }
+}
+
+/// Why a wait is not over yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NotReady {
+    /// The task is registered, and the other side's next move wakes it.
+    Registered,
+    /// The task is registered, but the heavy fence could not vouch for the
+    /// other side (a failing `membarrier`, see ring-core's `fence`): a
+    /// wake-up may be missed, so the waiter must look again soon instead of
+    /// relying on one.
+    Unpaired,
+}
+
+/// Waits without blocking: tries `attempt` (which returns `Some` once the
+/// wait is over) inline, then out of line (see [`wait_slow`]).
+#[inline(always)]
+pub(crate) fn wait<H: Waiting, R>(
     handle: &mut H,
-    cx: &mut Context<'_>,
-    side: Side,
-    state: fn(&H) -> &AsyncState,
+    waker: &Waker,
     mut attempt: impl FnMut(&mut H) -> Option<R>,
-) -> Poll<R> {
-    let spin = if cfg!(loom) {
-        false
-    } else {
-        let (mine, peer) = side.slots(state(handle));
+) -> Result<R, NotReady> {
+    match attempt_inline(handle, &mut attempt) {
+        Some(result) => Ok(result),
+        None => wait_slow(handle, waker, attempt),
+    }
+}
+
+/// The out-of-line part of a wait: unless the other side was last seen on
+/// this thread (where it cannot act while this task spins), it spins for a
+/// while (see [`SpinBudget`]) to catch the other side acting. Then it
+/// registers `waker` in its side's slot and tries once more, as the
+/// protocol of `task_slot` requires.
+#[inline(never)]
+fn wait_slow<H: Waiting, R>(
+    handle: &mut H,
+    waker: &Waker,
+    mut attempt: impl FnMut(&mut H) -> Option<R>,
+) -> Result<R, NotReady> {
+    // loom explores the protocol, not the spinning.
+    let spin = !cfg!(loom) && {
+        let (mine, peer) = handle.slots();
         !mine.shares_thread_with(peer)
     };
     if spin {
-        for _ in 0..POLLS_BEFORE_REGISTERING {
+        for _ in 0..handle.spin_budget().polls() {
             std::hint::spin_loop();
             if let Some(result) = attempt(handle) {
-                return Poll::Ready(result);
+                handle.spin_budget().caught();
+                return Ok(result);
             }
         }
+        handle.spin_budget().missed();
     }
-    let paired = side.slots(state(handle)).0.register(cx.waker());
+    let paired = handle.slots().0.register(waker);
     if let Some(result) = attempt(handle) {
-        side.slots(state(handle)).0.withdraw();
-        return Poll::Ready(result);
+        handle.slots().0.withdraw();
+        return Ok(result);
     }
-    if !paired {
-        // The heavy fence could not vouch for the other side (a failing
-        // `membarrier`): a wake-up may have been missed, so ask to be
-        // polled again rather than rely on one.
-        cx.waker().wake_by_ref();
+    Err(if paired {
+        NotReady::Registered
+    } else {
+        NotReady::Unpaired
+    })
+}
+
+/// A wait's outcome as a poll's: an unpaired registration asks to be
+/// polled again at once, since there is no timer to look again later.
+#[inline(always)]
+fn into_poll<R>(outcome: Result<R, NotReady>, cx: &Context<'_>) -> Poll<R> {
+    match outcome {
+        Ok(result) => Poll::Ready(result),
+        Err(NotReady::Registered) => Poll::Pending,
+        Err(NotReady::Unpaired) => {
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
     }
-    Poll::Pending
 }
 
 impl<T> Producer<T> {
@@ -130,26 +185,27 @@ impl<T> Producer<T> {
         }
     }
 
-    /// Polls a push of the value held in `value`: `Ready` once it is in the
-    /// ring (leaving `None`) or the consumer is gone (handing it back in the
-    /// error), `Pending` while the ring is full (the value stays in
-    /// `value`).
+    /// Waits for a push of the value held in `value`: `Ok` once it is in
+    /// the ring (leaving `None`) or the consumer is gone (handing it back
+    /// in the error); while the ring is full, the value stays in `value`
+    /// and the task of `waker` is registered.
+    #[inline]
+    pub(crate) fn wait_push(
+        &mut self,
+        waker: &Waker,
+        value: &mut Option<T>,
+    ) -> Result<Result<(), PushError<T>>, NotReady> {
+        wait(self, waker, |producer| producer.attempt_push(value))
+    }
+
+    /// [`wait_push`](Self::wait_push) as a poll.
     #[inline]
     pub(crate) fn poll_push_value(
         &mut self,
         cx: &mut Context<'_>,
         value: &mut Option<T>,
     ) -> Poll<Result<(), PushError<T>>> {
-        match attempt_inline(self, |producer| producer.attempt_push(value)) {
-            Some(result) => Poll::Ready(result),
-            None => poll_slow(
-                self,
-                cx,
-                Side::Producer,
-                |producer| producer.inner.wait_state(),
-                |producer| producer.attempt_push(value),
-            ),
-        }
+        into_poll(self.wait_push(cx.waker(), value), cx)
     }
 
     /// Whether the wait for free slots is over, and how.
@@ -169,9 +225,9 @@ impl<T> Producer<T> {
     ///
     /// The low-level form of [`wait_free_slots`](Self::wait_free_slots),
     /// for hand-written futures and `Sink`-like adapters: after a
-    /// `Ready(Ok(n))`, the next `n` pushes succeed without waiting, because
-    /// only the consumer changes the ring otherwise, and it only frees
-    /// slots.
+    /// `Ready(Ok(n))`, the next `n` pushes find room without waiting,
+    /// because only the consumer changes the ring otherwise, and it only
+    /// frees slots (they still fail if the consumer leaves meanwhile).
     ///
     /// # Examples
     ///
@@ -189,16 +245,8 @@ impl<T> Producer<T> {
     /// ```
     #[inline]
     pub fn poll_free_slots(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, Disconnected>> {
-        match attempt_inline(self, |producer| producer.free_slots_ready()) {
-            Some(result) => Poll::Ready(result),
-            None => poll_slow(
-                self,
-                cx,
-                Side::Producer,
-                |producer| producer.inner.wait_state(),
-                |producer| producer.free_slots_ready(),
-            ),
-        }
+        let outcome = wait(self, cx.waker(), |producer| producer.free_slots_ready());
+        into_poll(outcome, cx)
     }
 }
 
@@ -238,24 +286,27 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn poll_pop(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, PopError>> {
-        match attempt_inline(self, Self::attempt_pop) {
-            Some(result) => Poll::Ready(result),
-            None => poll_slow(
-                self,
-                cx,
-                Side::Consumer,
-                |consumer| consumer.inner.wait_state(),
-                Self::attempt_pop,
-            ),
-        }
+        into_poll(self.wait_pop(cx.waker()), cx)
+    }
+
+    /// Waits for an item: `Ok` with the item, or with the error once the
+    /// producer is gone and the ring drained; while the ring is empty, the
+    /// task of `waker` is registered.
+    #[inline]
+    pub(crate) fn wait_pop(&mut self, waker: &Waker) -> Result<Result<T, PopError>, NotReady> {
+        wait(self, waker, Self::attempt_pop)
     }
 
     /// Whether the wait for items is over, and how. The disconnection is
     /// read before the ring, so that the items pushed before the producer
-    /// left are all seen.
-    fn items_ready(&self) -> Option<Result<usize, PopError>> {
+    /// left are all seen. The items are counted through an empty read
+    /// chunk rather than `len`, because taking the chunk also publishes the
+    /// reads of a leaked chunk iterator: otherwise a producer waiting for
+    /// those slots and this consumer waiting for items would wait for each
+    /// other forever.
+    fn items_ready(&mut self) -> Option<Result<usize, PopError>> {
         let disconnected = self.inner.is_disconnected();
-        match self.inner.len() {
+        match self.inner.read_chunk(usize::MAX).len() {
             0 if disconnected => Some(Err(PopError)),
             0 => None,
             items => Some(Ok(items)),
@@ -286,15 +337,7 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn poll_items(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, PopError>> {
-        match attempt_inline(self, |consumer| consumer.items_ready()) {
-            Some(result) => Poll::Ready(result),
-            None => poll_slow(
-                self,
-                cx,
-                Side::Consumer,
-                |consumer| consumer.inner.wait_state(),
-                |consumer| consumer.items_ready(),
-            ),
-        }
+        let outcome = wait(self, cx.waker(), Self::items_ready);
+        into_poll(outcome, cx)
     }
 }

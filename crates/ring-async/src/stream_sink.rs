@@ -79,9 +79,9 @@ impl<T> FusedStream for Consumer<T> {
 ///
 /// # Cancel safety
 ///
-/// `SinkExt::send` and `feed` are cancel safe while waiting for a free
-/// slot: the item enters the ring only once there is one, in the poll that
-/// completes them, and is dropped with the future otherwise.
+/// As for [`Producer::push`]: a `SinkExt::send` or `feed` future dropped
+/// while it waits for a free slot has put nothing into the ring, and its
+/// item is dropped with it.
 ///
 /// # Examples
 ///

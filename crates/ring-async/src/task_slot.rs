@@ -56,11 +56,11 @@ use crate::sync::AtomicWaker;
 pub(crate) struct TaskSlot {
     announcement: WaiterFlag,
     waker: AtomicWaker,
-    /// A mark of the thread on which this side last had to wait (see
-    /// [`current_thread_mark`]), or 0 before it first had to. Only a hint
-    /// for whether spinning can help, never for correctness, so it is a
-    /// plain atomic even under loom, and `Relaxed`.
-    waited_on: std::sync::atomic::AtomicUsize,
+    /// A mark of the thread on which this side last had to wait or last
+    /// woke the other side (see [`current_thread_mark`]), or 0 before
+    /// either. Only a hint for whether spinning can help, never for
+    /// correctness, so it is a plain atomic even under loom, and `Relaxed`.
+    seen_on: std::sync::atomic::AtomicUsize,
 }
 
 /// A number that tells the current thread from every other thread alive:
@@ -75,19 +75,28 @@ fn current_thread_mark() -> usize {
 
 impl TaskSlot {
     /// Records that this side is about to wait on the current thread, and
-    /// tells whether the other side (`peer`) last waited on this thread
-    /// too. If it did, the two sides probably take turns on one thread (a
-    /// current-thread runtime, or two tasks that met on one worker), and
-    /// spinning for the peer would only delay it.
+    /// tells whether the other side (`peer`) was last seen (waiting, or
+    /// waking this side) on this thread too. If it was, the two sides
+    /// probably take turns on one thread (a current-thread runtime, or two
+    /// tasks that met on one worker), and spinning for the peer would only
+    /// delay it.
     pub(crate) fn shares_thread_with(&self, peer: &TaskSlot) -> bool {
+        let current = self.note_current_thread();
+        // Relaxed: a hint.
+        peer.seen_on.load(Ordering::Relaxed) == current
+    }
+
+    /// Records the current thread as the one this side was last seen on,
+    /// and returns its mark.
+    fn note_current_thread(&self) -> usize {
         let current = current_thread_mark();
-        // Relaxed: a hint; stored only when it changes, so that a side that
+        // Relaxed: a hint. Stored only when it changes, so that a side that
         // keeps waiting on one thread does not keep writing the cache line
         // the other side reads on every push or pop.
-        if self.waited_on.load(Ordering::Relaxed) != current {
-            self.waited_on.store(current, Ordering::Relaxed);
+        if self.seen_on.load(Ordering::Relaxed) != current {
+            self.seen_on.store(current, Ordering::Relaxed);
         }
-        peer.waited_on.load(Ordering::Relaxed) == current
+        current
     }
 
     /// Registers `waker` and announces the waiting side; the caller then
@@ -108,10 +117,15 @@ impl TaskSlot {
     }
 
     /// The active side's half, after it published: wakes the waiting side
-    /// if it announced itself.
+    /// if it announced itself. `waking` is the active side's own slot,
+    /// where the waking thread is noted for the waiter's spin heuristic:
+    /// a side that only ever wakes is otherwise never seen anywhere.
     #[inline(always)]
-    pub(crate) fn wake(&self) {
-        self.announcement.wake_with(|| self.waker.wake());
+    pub(crate) fn wake(&self, waking: &TaskSlot) {
+        self.announcement.wake_with(|| {
+            waking.note_current_thread();
+            self.waker.wake();
+        });
     }
 
     /// Drops the registered waker, if any: a handle being dropped will never
@@ -146,11 +160,11 @@ pub struct AsyncState {
 impl WaitState for AsyncState {
     #[inline(always)]
     fn after_push(&self) {
-        self.consumer.wake();
+        self.consumer.wake(&self.producer);
     }
 
     #[inline(always)]
     fn after_pop(&self) {
-        self.producer.wake();
+        self.producer.wake(&self.consumer);
     }
 }

@@ -9,15 +9,16 @@
 mod common;
 
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::Executor;
 use futures::future::Either;
 use futures::{SinkExt, StreamExt};
 use ring_async::{Consumer, Disconnected, PopError, Producer, PushError, channel};
-use test_support::{assert_not_send, assert_send, assert_send_sync, scaled, with_watchdog};
+use test_support::{
+    DropCounter, assert_not_send, assert_send, assert_send_sync, drop_in_order, scaled,
+    with_watchdog,
+};
 
 /// Pushes `0..count` in order with `push().await`.
 async fn push_all(mut producer: Producer<u64>, count: u64) {
@@ -131,8 +132,8 @@ fn a_sink_fails_once_the_consumer_is_gone() {
     with_watchdog(|| {
         for &executor in Executor::all() {
             let (mut producer, consumer) = channel(1);
+            futures::executor::block_on(producer.send(1)).unwrap();
             let sender = async move {
-                producer.send(1).await.unwrap();
                 // The ring is full: waits for room until the consumer leaves.
                 producer.send(2).await
             };
@@ -209,6 +210,7 @@ async fn yield_now() {
 #[test]
 fn cancelled_pops_and_pushes_inside_select_lose_nothing() {
     with_watchdog(|| {
+        let (mut cancelled_pushes, mut cancelled_pops) = (0, 0);
         for &executor in Executor::all() {
             let count = scaled(20_000) as u64;
             let (mut producer, mut consumer) = channel(4);
@@ -236,20 +238,27 @@ fn cancelled_pops_and_pushes_inside_select_lose_nothing() {
             };
             let receiver = async move {
                 let mut received = Vec::new();
+                let mut cancelled = 0;
                 loop {
                     let pop = consumer.pop();
                     futures::pin_mut!(pop);
                     match futures::future::select(pop, Box::pin(yield_now())).await {
                         Either::Left((Ok(value), _)) => received.push(value),
-                        Either::Left((Err(PopError), _)) => return received,
+                        Either::Left((Err(PopError), _)) => return (received, cancelled),
                         // The pop is dropped here, pending.
-                        Either::Right(((), _)) => {}
+                        Either::Right(((), _)) => cancelled += 1,
                     }
                 }
             };
-            let (_cancelled, received) = executor.run_pair(sender, receiver);
+            let (pushes, (received, pops)) = executor.run_pair(sender, receiver);
             assert!(received.into_iter().eq(0..count), "{executor:?}");
+            cancelled_pushes += pushes;
+            cancelled_pops += pops;
         }
+        // Whichever executor made them, cancellations did happen, so the
+        // assertions above covered them.
+        assert!(cancelled_pushes > 0, "no push was ever cancelled");
+        assert!(cancelled_pops > 0, "no pop was ever cancelled");
     });
 }
 
@@ -274,9 +283,13 @@ fn tokio_select_cancels_pops_without_losing_items() {
                 }
             }
         };
-        let ((), (received, _ticks)) =
+        let ((), (received, ticks)) =
             Executor::TokioMultiThread.run_pair(push_all(producer, count), receiver);
         assert!(received.into_iter().eq(0..count));
+        assert!(
+            ticks > 0,
+            "the pop never lost the race, so was never cancelled"
+        );
     });
 }
 
@@ -395,36 +408,25 @@ fn zero_sized_items_stream() {
     });
 }
 
-/// Counts its drops.
-struct Counted(Arc<AtomicUsize>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
 #[test]
 fn items_left_behind_are_dropped_once() {
     for producer_first in [true, false] {
-        let drops = Arc::new(AtomicUsize::new(0));
+        let drops = DropCounter::default();
         let (mut producer, mut consumer) = channel(16);
         futures::executor::block_on(async {
             for _ in 0..10 {
-                producer.push(Counted(Arc::clone(&drops))).await.unwrap();
+                producer.push(drops.item()).await.unwrap();
             }
             for _ in 0..4 {
                 drop(consumer.pop().await.unwrap());
             }
         });
         if producer_first {
-            drop(producer);
-            drop(consumer);
+            drop_in_order(producer, consumer);
         } else {
-            drop(consumer);
-            drop(producer);
+            drop_in_order(consumer, producer);
         }
-        assert_eq!(drops.load(Ordering::SeqCst), 10);
+        assert_eq!(drops.drops(), 10);
     }
 }
 

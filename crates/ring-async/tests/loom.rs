@@ -14,6 +14,8 @@
 
 #![cfg(loom)]
 
+use std::future::Future;
+
 use loom::future::block_on;
 use loom::thread;
 use ring_async::{PopError, PushError, channel};
@@ -100,5 +102,56 @@ fn a_blocking_thread_is_woken_by_a_task_and_wakes_it() {
             producer.push(2).await.unwrap();
         });
         thread_side.join().unwrap();
+    });
+}
+
+/// A pop first polled with one waker and then, still pending, with
+/// another, while the producer pushes: whichever waker the push finds, the
+/// task polled last is woken (or sees the item when it polls).
+#[test]
+fn a_pop_polled_again_with_another_waker_is_woken_through_the_latest() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        let popper = thread::spawn(move || {
+            let mut pop = Box::pin(consumer.pop());
+            // A first poll with a waker that wakes nobody ...
+            let noop = std::task::Waker::noop();
+            let first = pop.as_mut().poll(&mut std::task::Context::from_waker(noop));
+            // ... then the task that really waits polls it with its own.
+            match first {
+                std::task::Poll::Ready(result) => result,
+                std::task::Poll::Pending => block_on(pop),
+            }
+        });
+        block_on(producer.push(1)).unwrap();
+        assert_eq!(popper.join().unwrap(), Ok(1));
+    });
+}
+
+#[test]
+fn waits_for_room_and_for_items_see_the_other_side_leave() {
+    loom::model(|| {
+        let (mut producer, consumer) = channel::<u8>(1);
+        producer.try_push(1).unwrap();
+        let waiter = thread::spawn(move || block_on(producer.wait_free_slots()));
+        drop(consumer);
+        assert_eq!(waiter.join().unwrap(), Err(ring_async::Disconnected));
+    });
+    loom::model(|| {
+        let (producer, mut consumer) = channel::<u8>(1);
+        let waiter = thread::spawn(move || block_on(consumer.wait_items()));
+        drop(producer);
+        assert_eq!(waiter.join().unwrap(), Err(PopError));
+    });
+}
+
+#[test]
+fn a_blocking_push_gets_its_value_back_when_the_consumer_leaves() {
+    loom::model(|| {
+        let (mut producer, consumer) = channel(1);
+        producer.try_push(1).unwrap();
+        let pusher = thread::spawn(move || producer.push_blocking(2));
+        drop(consumer);
+        assert_eq!(pusher.join().unwrap(), Err(PushError(2)));
     });
 }

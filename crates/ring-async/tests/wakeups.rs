@@ -216,3 +216,53 @@ fn polling_a_completed_push_panics_clearly() {
     assert_eq!(push.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
     let _ = push.poll(&mut cx);
 }
+
+#[test]
+fn waiting_for_items_publishes_the_reads_of_a_leaked_chunk_iterator() {
+    let (mut producer, mut consumer) = channel(2);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    producer.push_slice(&[1, 2]);
+    let mut items = consumer.read_chunk(2).into_iter();
+    assert_eq!((items.next(), items.next()), (Some(1), Some(2)));
+    std::mem::forget(items);
+    // The producer cannot reuse the slots until the consumer publishes the
+    // leaked reads: it waits for room ...
+    let mut push = pin!(producer.push(3));
+    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+    // ... and the consumer, waiting for items, publishes them and wakes it,
+    // instead of both waiting for each other forever.
+    assert_eq!(consumer.poll_items(&mut cx), Poll::Pending);
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(push.poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!(consumer.poll_items(&mut cx), Poll::Ready(Ok(1)));
+}
+
+#[test]
+fn the_stream_ends_once_the_producer_is_gone_and_the_ring_drained() {
+    use futures::Stream;
+    use futures::stream::FusedStream;
+
+    let (mut producer, mut consumer) = channel(4);
+    let (_counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    producer.push_slice(&[1, 2]);
+    assert_eq!(consumer.size_hint(), (2, None));
+    drop(producer);
+    assert_eq!(consumer.size_hint(), (2, Some(2)));
+    assert!(!consumer.is_terminated());
+    let mut stream = std::pin::Pin::new(&mut consumer);
+    assert_eq!(stream.as_mut().poll_next(&mut cx), Poll::Ready(Some(1)));
+    assert_eq!(stream.as_mut().poll_next(&mut cx), Poll::Ready(Some(2)));
+    assert!(stream.is_terminated());
+    assert_eq!(stream.as_mut().poll_next(&mut cx), Poll::Ready(None));
+    assert_eq!(stream.poll_next(&mut cx), Poll::Ready(None));
+}
+
+#[test]
+fn a_push_future_is_unpin_whatever_its_value() {
+    fn assert_unpin<T: Unpin>() {}
+    assert_unpin::<ring_async::Push<'static, std::marker::PhantomPinned>>();
+    assert_unpin::<ring_async::Pop<'static, std::marker::PhantomPinned>>();
+    assert_unpin::<ring_async::Producer<std::marker::PhantomPinned>>();
+}

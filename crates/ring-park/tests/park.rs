@@ -3,14 +3,15 @@
 //! instead of stalling CI.
 
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use ring_park::{PopError, PopTimeoutError, PushError, PushTimeoutError, channel};
-use test_support::{assert_not_send, assert_send, assert_send_sync, scaled, with_watchdog};
+use test_support::{
+    DropCounter, assert_not_send, assert_send, assert_send_sync, drop_in_order, scaled,
+    with_watchdog,
+};
 
 /// A pause long enough for the other thread to be parked by then.
 fn let_it_park() {
@@ -304,34 +305,23 @@ fn the_thread_woken_is_the_one_waiting_now() {
     });
 }
 
-/// Counts its drops.
-struct Counted(Arc<AtomicUsize>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
 #[test]
 fn items_left_behind_are_dropped_once() {
     for producer_first in [true, false] {
-        let drops = Arc::new(AtomicUsize::new(0));
+        let drops = DropCounter::default();
         let (mut producer, mut consumer) = channel(16);
         for _ in 0..10 {
-            producer.push(Counted(Arc::clone(&drops))).unwrap();
+            producer.push(drops.item()).unwrap();
         }
         for _ in 0..4 {
             drop(consumer.pop().unwrap());
         }
         if producer_first {
-            drop(producer);
-            drop(consumer);
+            drop_in_order(producer, consumer);
         } else {
-            drop(consumer);
-            drop(producer);
+            drop_in_order(consumer, producer);
         }
-        assert_eq!(drops.load(Ordering::SeqCst), 10);
+        assert_eq!(drops.drops(), 10);
     }
 }
 

@@ -3,13 +3,13 @@
 //! instead of stalling CI.
 
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
 use ring_spin::{PopError, PushError, channel};
-use test_support::{assert_not_send, assert_send, scaled, with_watchdog};
+use test_support::{
+    DropCounter, assert_not_send, assert_send, drop_in_order, scaled, with_watchdog,
+};
 
 #[test]
 fn stream_arrives_complete_and_in_order() {
@@ -127,25 +127,16 @@ fn zero_sized_items_stream() {
     });
 }
 
-/// Counts its drops.
-struct Counted(Arc<AtomicUsize>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
 #[test]
 fn items_left_behind_across_threads_are_dropped_once() {
     with_watchdog(|| {
         for producer_first in [true, false] {
-            let drops = Arc::new(AtomicUsize::new(0));
+            let drops = DropCounter::default();
             let (mut producer, mut consumer) = channel(16);
-            let counter = Arc::clone(&drops);
+            let counter = drops.clone();
             let sender = thread::spawn(move || {
                 for _ in 0..10 {
-                    producer.push(Counted(Arc::clone(&counter))).unwrap();
+                    producer.push(counter.item()).unwrap();
                 }
                 producer
             });
@@ -157,15 +148,13 @@ fn items_left_behind_across_threads_are_dropped_once() {
             });
             let producer = sender.join().unwrap();
             let consumer = receiver.join().unwrap();
-            assert_eq!(drops.load(Ordering::SeqCst), 4);
+            assert_eq!(drops.drops(), 4);
             if producer_first {
-                drop(producer);
-                drop(consumer);
+                drop_in_order(producer, consumer);
             } else {
-                drop(consumer);
-                drop(producer);
+                drop_in_order(consumer, producer);
             }
-            assert_eq!(drops.load(Ordering::SeqCst), 10);
+            assert_eq!(drops.drops(), 10);
         }
     });
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests of the ring-* crates.
 
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -88,4 +89,64 @@ macro_rules! assert_not_send {
     ($type:ty) => {
         <$type as $crate::AmbiguousIfSend<_>>::check()
     };
+}
+
+/// Counts the drops of the items it makes, for the tests that check that
+/// every item is dropped exactly once.
+///
+/// # Examples
+///
+/// ```
+/// let counter = test_support::DropCounter::default();
+/// let item = counter.item();
+/// assert_eq!(counter.drops(), 0);
+/// drop(item);
+/// assert_eq!(counter.drops(), 1);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct DropCounter(Arc<AtomicUsize>);
+
+impl DropCounter {
+    /// A new item whose drop this counter counts.
+    pub fn item(&self) -> Counted {
+        Counted(Arc::clone(&self.0))
+    }
+
+    /// How many of its items have been dropped.
+    pub fn drops(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// An item made by a [`DropCounter`], which counts its drop.
+///
+/// # Examples
+///
+/// ```
+/// let counter = test_support::DropCounter::default();
+/// drop(vec![counter.item(), counter.item()]);
+/// assert_eq!(counter.drops(), 2);
+/// ```
+#[derive(Debug)]
+pub struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Drops two handles, `first` before `second`; the drop tests call it both
+/// ways round, since either handle may be the last.
+///
+/// # Examples
+///
+/// ```
+/// let counter = test_support::DropCounter::default();
+/// test_support::drop_in_order(counter.item(), counter.item());
+/// assert_eq!(counter.drops(), 2);
+/// ```
+pub fn drop_in_order<A, B>(first: A, second: B) {
+    drop(first);
+    drop(second);
 }
