@@ -18,6 +18,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub mod probe;
 pub mod queues;
 pub mod tasks;
 
@@ -95,7 +96,7 @@ fn spawn_on<R: Send + 'static>(
 
 /// Runs `body` and `measure` on two threads placed as `placement` says;
 /// both start together at a barrier. Returns what `measure` returns.
-fn on_two_threads<R: Send + 'static>(
+pub(crate) fn on_two_threads<R: Send + 'static>(
     placement: Placement,
     body: impl FnOnce() + Send + 'static,
     measure: impl FnOnce() -> R + Send + 'static,

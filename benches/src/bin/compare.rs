@@ -1,9 +1,14 @@
 //! Interleaved head-to-head comparison for noisy machines: rep 1 of every
 //! implementation, then rep 2, and so on, with the order rotating from rep
 //! to rep, so that a slow second of the machine hits all of them alike.
-//! Prints medians with their interquartile range, and for chosen pairs the
-//! median (and interquartile range) of each rep's ratio, which cancels most
-//! of the machine's drift.
+//! Each sample sits between two cache-line ping-pong probes; samples whose
+//! probe was more than 1.5 times the first quartile of all the run's probes
+//! were taken while the machine was slow and are set aside (the count is
+//! printed). Prints
+//! medians of the other samples with their interquartile range, and for
+//! chosen pairs the median (and interquartile range) of each rep's ratio,
+//! over the reps where both samples were fast, which cancels most of the
+//! machine's drift.
 //!
 //! `cargo run --release -p ring-benches --bin compare -- [REPS] [ITEMS] [NAME...]`
 //!
@@ -11,7 +16,12 @@
 
 use std::time::Duration;
 
+use ring_benches::probe::{Probed, probed, slow_limit};
 use ring_benches::{Contender, Placement, Workload};
+
+/// How much slower than the run's first quartile a probe may be before its
+/// sample is set aside.
+const SLOW_FACTOR: f64 = 1.5;
 
 const CAPACITY: usize = 1024;
 
@@ -42,20 +52,24 @@ fn summary(values: &[f64]) -> Summary {
 }
 
 /// Runs `workload` of every contender `reps` times, rotating the order,
-/// and returns each contender's figures (`to_figure` of the elapsed time).
+/// and returns each contender's figures (`to_figure` of the elapsed time),
+/// each with its probe.
 fn interleave(
     contenders: &[Contender],
     reps: usize,
     count: u64,
     workload: fn(&Contender) -> Workload,
     to_figure: impl Fn(Duration) -> f64,
-) -> Vec<Vec<f64>> {
+) -> Vec<Vec<Probed<f64>>> {
+    let placement = Placement::pinned();
     let mut figures = vec![Vec::with_capacity(reps); contenders.len()];
     for rep in 0..reps {
         for offset in 0..contenders.len() {
             let index = (rep + offset) % contenders.len();
-            let elapsed = workload(&contenders[index])(CAPACITY, count, Placement::pinned());
-            figures[index].push(to_figure(elapsed));
+            let sample = probed(placement, || {
+                to_figure(workload(&contenders[index])(CAPACITY, count, placement))
+            });
+            figures[index].push(sample);
         }
     }
     figures
@@ -74,17 +88,48 @@ const PAIRS: [(&str, &str); 8] = [
     ("kanal-async", "tokio-mpsc"),
 ];
 
-/// Prints every contender's figures, then the per-rep ratio of each pair.
-fn report(what: &str, contenders: &[Contender], figures: &[Vec<f64>]) {
+/// Prints every contender's figures taken while the machine was fast, then
+/// the per-rep ratio of each pair over the reps where both were.
+fn report(what: &str, contenders: &[Contender], figures: &[Vec<Probed<f64>>], limit: f64) {
+    let probes: Vec<f64> = figures
+        .iter()
+        .flatten()
+        .map(|sample| sample.probe_ns)
+        .collect();
+    let fast = |sample: &Probed<f64>| sample.probe_ns <= limit;
+    let set_aside = figures
+        .iter()
+        .flatten()
+        .filter(|sample| !fast(sample))
+        .count();
+    let probe = summary(&probes);
     println!(
-        "{what} (median [interquartile range] of {} reps)",
-        figures[0].len()
+        "{what}: median [interquartile range] of {} reps; cache-line round trip {:.0} ns \
+         [{:.0}-{:.0}], {set_aside} of {} samples set aside (probe above {limit:.0} ns)",
+        figures[0].len(),
+        probe.median,
+        probe.first_quartile,
+        probe.third_quartile,
+        probes.len(),
     );
-    for (contender, values) in contenders.iter().zip(figures) {
-        let figure = summary(values);
+    for (contender, samples) in contenders.iter().zip(figures) {
+        let values: Vec<f64> = samples
+            .iter()
+            .filter(|s| fast(s))
+            .map(|s| s.value)
+            .collect();
+        if values.is_empty() {
+            println!("  {:<12} (every sample set aside)", contender.name);
+            continue;
+        }
+        let figure = summary(&values);
         println!(
-            "  {:<12} {:>9.2} [{:.2}-{:.2}]",
-            contender.name, figure.median, figure.first_quartile, figure.third_quartile,
+            "  {:<12} {:>9.2} [{:.2}-{:.2}] of {}",
+            contender.name,
+            figure.median,
+            figure.first_quartile,
+            figure.third_quartile,
+            values.len(),
         );
     }
     let index_of = |name: &str| {
@@ -99,12 +144,20 @@ fn report(what: &str, contenders: &[Contender], figures: &[Vec<f64>]) {
         let ratios: Vec<f64> = figures[ours_index]
             .iter()
             .zip(&figures[theirs_index])
-            .map(|(ours, theirs)| ours / theirs)
+            .filter(|(ours, theirs)| fast(ours) && fast(theirs))
+            .map(|(ours, theirs)| ours.value / theirs.value)
             .collect();
+        if ratios.is_empty() {
+            println!("  {ours} / {theirs}: no rep where both were fast");
+            continue;
+        }
         let ratio = summary(&ratios);
         println!(
-            "  {ours} / {theirs}: {:.3} [{:.3}-{:.3}]",
-            ratio.median, ratio.first_quartile, ratio.third_quartile
+            "  {ours} / {theirs}: {:.3} [{:.3}-{:.3}] of {} reps",
+            ratio.median,
+            ratio.first_quartile,
+            ratio.third_quartile,
+            ratios.len(),
         );
     }
 }
@@ -132,28 +185,40 @@ fn main() {
         Placement::pinned().describe()
     );
 
-    let figures = interleave(
+    let throughputs = interleave(
         &contenders,
         reps,
         items,
         |c| c.throughput,
         |elapsed| items as f64 / elapsed.as_secs_f64() / 1e6,
     );
-    report(
-        "throughput, million items/s (higher is better)",
-        &contenders,
-        &figures,
-    );
-
     // std's channel parks on every hop (about 90 us here), so round trips
     // are fewer than items.
     let trips = (items / 100).max(1);
-    let figures = interleave(
+    let round_trips = interleave(
         &contenders,
         reps,
         trips,
         |c| c.round_trip,
         |elapsed| elapsed.as_nanos() as f64 / trips as f64,
     );
-    report("round trip, ns (lower is better)", &contenders, &figures);
+    let probes: Vec<f64> = throughputs
+        .iter()
+        .chain(&round_trips)
+        .flatten()
+        .map(|sample| sample.probe_ns)
+        .collect();
+    let limit = slow_limit(&probes, SLOW_FACTOR);
+    report(
+        "throughput, million items/s (higher is better)",
+        &contenders,
+        &throughputs,
+        limit,
+    );
+    report(
+        "round trip, ns (lower is better)",
+        &contenders,
+        &round_trips,
+        limit,
+    );
 }
