@@ -14,7 +14,7 @@ const CAPACITY: usize = 1024;
 const ITEMS: u64 = 100_000;
 
 fn benches(c: &mut Criterion) {
-    let contenders = Contender::all();
+    let contenders = Contender::all::<u64>();
     let mut group = c.benchmark_group("throughput");
     group.throughput(Throughput::Elements(ITEMS));
     for contender in &contenders {

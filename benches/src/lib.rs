@@ -18,9 +18,12 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub mod items;
 pub mod probe;
 pub mod queues;
 pub mod tasks;
+
+pub use items::Item;
 
 /// One SPSC implementation under test: how to make a ring and how to wait
 /// for space or an item, as its users would.
@@ -28,16 +31,16 @@ pub trait Queue: 'static {
     /// The name in reports.
     const NAME: &'static str;
     /// The writing end.
-    type Producer: Send + 'static;
+    type Producer<T: Item>: Send + 'static;
     /// The reading end.
-    type Consumer: Send + 'static;
+    type Consumer<T: Item>: Send + 'static;
 
-    /// A ring of `capacity` `u64`s.
-    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer);
+    /// A ring of `capacity` items.
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>);
     /// Pushes `value`, waiting while the ring is full.
-    fn push(producer: &mut Self::Producer, value: u64);
+    fn push<T: Item>(producer: &mut Self::Producer<T>, value: T);
     /// Pops a value, waiting while the ring is empty.
-    fn pop(consumer: &mut Self::Consumer) -> u64;
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T;
 }
 
 /// Where the two threads of a workload run.
@@ -126,20 +129,28 @@ pub(crate) fn on_two_threads<R: Send + 'static>(
 /// # Panics
 ///
 /// If an item arrives out of order.
-pub fn throughput<Q: Queue>(capacity: usize, count: u64, placement: Placement) -> Duration {
-    let (mut producer, mut consumer) = Q::channel(capacity);
+pub fn throughput<Q: Queue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    let (mut producer, mut consumer) = Q::channel::<T>(capacity);
     on_two_threads(
         placement,
         move || {
-            for value in 0..count {
-                Q::push(&mut producer, value);
+            for index in 0..count {
+                Q::push(&mut producer, T::from_index(index));
             }
         },
         move || {
             let started = Instant::now();
             for expected in 0..count {
                 let value = Q::pop(&mut consumer);
-                assert_eq!(value, expected, "{} delivered out of order", Q::NAME);
+                assert!(
+                    value.matches(expected),
+                    "{} delivered out of order",
+                    Q::NAME
+                );
             }
             started.elapsed()
         },
@@ -149,9 +160,13 @@ pub fn throughput<Q: Queue>(capacity: usize, count: u64, placement: Placement) -
 /// The time of `count` round trips of one item over two rings of
 /// `capacity`: the measuring thread pushes into the first ring and waits
 /// for the echo thread to send the value back through the second.
-pub fn round_trip<Q: Queue>(capacity: usize, count: u64, placement: Placement) -> Duration {
-    let (mut ping_producer, mut ping_consumer) = Q::channel(capacity);
-    let (mut pong_producer, mut pong_consumer) = Q::channel(capacity);
+pub fn round_trip<Q: Queue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
+    let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
     on_two_threads(
         placement,
         move || {
@@ -162,10 +177,10 @@ pub fn round_trip<Q: Queue>(capacity: usize, count: u64, placement: Placement) -
         },
         move || {
             let started = Instant::now();
-            for value in 0..count {
-                Q::push(&mut ping_producer, black_box(value));
+            for index in 0..count {
+                Q::push(&mut ping_producer, T::from_index(black_box(index)));
                 let echoed = Q::pop(&mut pong_consumer);
-                assert_eq!(echoed, value, "{} echoed the wrong value", Q::NAME);
+                assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
             }
             started.elapsed()
         },
@@ -183,6 +198,8 @@ pub type Workload = fn(usize, u64, Placement) -> Duration;
 pub struct Contender {
     /// The name in reports.
     pub name: &'static str,
+    /// The name of the item type.
+    pub item: &'static str,
     /// [`throughput`] or [`tasks::throughput_tasks`] of the implementation.
     pub throughput: Workload,
     /// [`round_trip`] or [`tasks::round_trip_tasks`] of the implementation.
@@ -190,38 +207,41 @@ pub struct Contender {
 }
 
 impl Contender {
-    /// An implementation whose two sides are threads.
-    pub fn threads<Q: Queue>() -> Self {
+    /// An implementation whose two sides are threads, moving `T`s.
+    pub fn threads<Q: Queue, T: Item>() -> Self {
         Self {
             name: Q::NAME,
-            throughput: throughput::<Q>,
-            round_trip: round_trip::<Q>,
+            item: T::NAME,
+            throughput: throughput::<Q, T>,
+            round_trip: round_trip::<Q, T>,
         }
     }
 
-    /// An async implementation whose two sides are tasks.
-    pub fn tasks<Q: tasks::AsyncQueue>() -> Self {
+    /// An async implementation whose two sides are tasks, moving `T`s.
+    pub fn tasks<Q: tasks::AsyncQueue, T: Item>() -> Self {
         Self {
             name: Q::NAME,
-            throughput: tasks::throughput_tasks::<Q>,
-            round_trip: tasks::round_trip_tasks::<Q>,
+            item: T::NAME,
+            throughput: tasks::throughput_tasks::<Q, T>,
+            round_trip: tasks::round_trip_tasks::<Q, T>,
         }
     }
 
-    /// Every implementation measured: the flavours of this workspace and
-    /// their peers.
-    pub fn all() -> Vec<Self> {
-        use queues::{CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
+    /// Every implementation measured, moving `T`s: the flavours of this
+    /// workspace and their peers.
+    pub fn all<T: Item>() -> Vec<Self> {
+        use queues::{ArrayQueue, CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
         use tasks::{KanalAsync, RingAsync, TokioMpsc};
         vec![
-            Self::threads::<RingSpin>(),
-            Self::threads::<Rtrb>(),
-            Self::threads::<RingPark>(),
-            Self::threads::<CrossbeamBounded>(),
-            Self::threads::<StdSyncChannel>(),
-            Self::tasks::<RingAsync>(),
-            Self::tasks::<KanalAsync>(),
-            Self::tasks::<TokioMpsc>(),
+            Self::threads::<RingSpin, T>(),
+            Self::threads::<Rtrb, T>(),
+            Self::threads::<ArrayQueue, T>(),
+            Self::threads::<RingPark, T>(),
+            Self::threads::<CrossbeamBounded, T>(),
+            Self::threads::<StdSyncChannel, T>(),
+            Self::tasks::<RingAsync, T>(),
+            Self::tasks::<KanalAsync, T>(),
+            Self::tasks::<TokioMpsc, T>(),
         ]
     }
 }

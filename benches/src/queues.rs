@@ -1,6 +1,6 @@
 //! The implementations under test.
 
-use crate::Queue;
+use crate::{Item, Queue};
 
 /// Implements [`Queue`] for an implementation whose handles wait by
 /// themselves: `$push` waits for space and `$pop` for an item, each
@@ -9,7 +9,7 @@ macro_rules! waiting_queue {
     (
         $(#[$doc:meta])*
         $queue:ident, $name:literal,
-        $producer:ty, $consumer:ty,
+        $($producer:ident)::+, $($consumer:ident)::+,
         channel = $channel:path, push = $push:ident, pop = $pop:ident $(,)?
     ) => {
         $(#[$doc])*
@@ -18,21 +18,26 @@ macro_rules! waiting_queue {
 
         impl Queue for $queue {
             const NAME: &'static str = $name;
-            type Producer = $producer;
-            type Consumer = $consumer;
+            type Producer<T: Item> = $($producer)::+<T>;
+            type Consumer<T: Item> = $($consumer)::+<T>;
 
-            fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+            fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
                 $channel(capacity)
             }
 
             #[inline]
-            fn push(producer: &mut Self::Producer, value: u64) {
-                producer.$push(value).expect("the consumer is gone");
+            fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+                if producer.$push(value).is_err() {
+                    panic!("the consumer is gone");
+                }
             }
 
             #[inline]
-            fn pop(consumer: &mut Self::Consumer) -> u64 {
-                consumer.$pop().expect("the producer is gone")
+            fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
+                match consumer.$pop() {
+                    Ok(value) => value,
+                    Err(_) => panic!("the producer is gone"),
+                }
             }
         }
     };
@@ -41,14 +46,14 @@ macro_rules! waiting_queue {
 waiting_queue! {
     /// This workspace's busy-spinning flavour.
     RingSpin, "ring-spin",
-    ring_spin::Producer<u64>, ring_spin::Consumer<u64>,
+    ring_spin::Producer, ring_spin::Consumer,
     channel = ring_spin::channel, push = push, pop = pop,
 }
 
 waiting_queue! {
     /// This workspace's parking flavour.
     RingPark, "ring-park",
-    ring_park::Producer<u64>, ring_park::Consumer<u64>,
+    ring_park::Producer, ring_park::Consumer,
     channel = ring_park::channel, push = push, pop = pop,
 }
 
@@ -56,14 +61,14 @@ waiting_queue! {
     /// crossbeam-channel's bounded channel, which spins briefly and then
     /// parks.
     CrossbeamBounded, "crossbeam",
-    crossbeam_channel::Sender<u64>, crossbeam_channel::Receiver<u64>,
+    crossbeam_channel::Sender, crossbeam_channel::Receiver,
     channel = crossbeam_channel::bounded, push = send, pop = recv,
 }
 
 waiting_queue! {
     /// The standard library's bounded channel.
     StdSyncChannel, "std-sync",
-    std::sync::mpsc::SyncSender<u64>, std::sync::mpsc::Receiver<u64>,
+    std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver,
     channel = std::sync::mpsc::sync_channel, push = send, pop = recv,
 }
 
@@ -74,24 +79,61 @@ pub struct Rtrb;
 
 impl Queue for Rtrb {
     const NAME: &'static str = "rtrb";
-    type Producer = rtrb::Producer<u64>;
-    type Consumer = rtrb::Consumer<u64>;
+    type Producer<T: Item> = rtrb::Producer<T>;
+    type Consumer<T: Item> = rtrb::Consumer<T>;
 
-    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
         rtrb::RingBuffer::new(capacity)
     }
 
     #[inline]
-    fn push(producer: &mut Self::Producer, value: u64) {
-        while producer.push(value).is_err() {
+    fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+        let mut value = value;
+        while let Err(rtrb::PushError::Full(returned)) = producer.push(value) {
+            value = returned;
             std::hint::spin_loop();
         }
     }
 
     #[inline]
-    fn pop(consumer: &mut Self::Consumer) -> u64 {
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
         loop {
             if let Ok(value) = consumer.pop() {
+                return value;
+            }
+            std::hint::spin_loop();
+        }
+    }
+}
+
+/// crossbeam-queue's `ArrayQueue`, a bounded MPMC queue that users often
+/// pick for SPSC too, shared through an `Arc` and spun on.
+#[derive(Debug)]
+pub struct ArrayQueue;
+
+impl Queue for ArrayQueue {
+    const NAME: &'static str = "crossbeam-array";
+    type Producer<T: Item> = std::sync::Arc<crossbeam_queue::ArrayQueue<T>>;
+    type Consumer<T: Item> = std::sync::Arc<crossbeam_queue::ArrayQueue<T>>;
+
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
+        let queue = std::sync::Arc::new(crossbeam_queue::ArrayQueue::new(capacity));
+        (std::sync::Arc::clone(&queue), queue)
+    }
+
+    #[inline]
+    fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+        let mut value = value;
+        while let Err(returned) = producer.push(value) {
+            value = returned;
+            std::hint::spin_loop();
+        }
+    }
+
+    #[inline]
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
+        loop {
+            if let Some(value) = consumer.pop() {
                 return value;
             }
             std::hint::spin_loop();

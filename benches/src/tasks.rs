@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::Placement;
+use crate::{Item, Placement};
 
 /// One async SPSC implementation under test: how to make a ring and how to
 /// await space or an item, as its users would.
@@ -16,16 +16,19 @@ pub trait AsyncQueue: 'static {
     /// The name in reports.
     const NAME: &'static str;
     /// The writing end.
-    type Producer: Send + 'static;
+    type Producer<T: Item>: Send + 'static;
     /// The reading end.
-    type Consumer: Send + 'static;
+    type Consumer<T: Item>: Send + 'static;
 
-    /// A ring of `capacity` `u64`s.
-    fn channel(capacity: usize) -> (Self::Producer, Self::Consumer);
+    /// A ring of `capacity` items.
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>);
     /// Pushes `value`, awaiting room while the ring is full.
-    fn push(producer: &mut Self::Producer, value: u64) -> impl Future<Output = ()> + Send + '_;
+    fn push<T: Item>(
+        producer: &mut Self::Producer<T>,
+        value: T,
+    ) -> impl Future<Output = ()> + Send + '_;
     /// Pops a value, awaiting one while the ring is empty.
-    fn pop(consumer: &mut Self::Consumer) -> impl Future<Output = u64> + Send + '_;
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> impl Future<Output = T> + Send + '_;
 }
 
 /// A tokio multi-thread runtime with two workers, each pinned to one of the
@@ -70,20 +73,20 @@ impl StartLine {
 /// # Panics
 ///
 /// If an item arrives out of order.
-pub fn throughput_tasks<Q: AsyncQueue>(
+pub fn throughput_tasks<Q: AsyncQueue, T: Item>(
     capacity: usize,
     count: u64,
     placement: Placement,
 ) -> Duration {
     let runtime = two_worker_runtime(placement);
-    let (mut producer, mut consumer) = Q::channel(capacity);
+    let (mut producer, mut consumer) = Q::channel::<T>(capacity);
     let start_line = StartLine::default();
     let producer_start = start_line.clone();
     runtime.block_on(async move {
         let sender = tokio::spawn(async move {
             producer_start.wait().await;
-            for value in 0..count {
-                Q::push(&mut producer, value).await;
+            for index in 0..count {
+                Q::push(&mut producer, T::from_index(index)).await;
             }
         });
         let receiver = tokio::spawn(async move {
@@ -91,7 +94,11 @@ pub fn throughput_tasks<Q: AsyncQueue>(
             let started = Instant::now();
             for expected in 0..count {
                 let value = Q::pop(&mut consumer).await;
-                assert_eq!(value, expected, "{} delivered out of order", Q::NAME);
+                assert!(
+                    value.matches(expected),
+                    "{} delivered out of order",
+                    Q::NAME
+                );
             }
             started.elapsed()
         });
@@ -102,14 +109,14 @@ pub fn throughput_tasks<Q: AsyncQueue>(
 
 /// The time of `count` round trips of one item over two rings of
 /// `capacity`, between a measuring task and an echo task.
-pub fn round_trip_tasks<Q: AsyncQueue>(
+pub fn round_trip_tasks<Q: AsyncQueue, T: Item>(
     capacity: usize,
     count: u64,
     placement: Placement,
 ) -> Duration {
     let runtime = two_worker_runtime(placement);
-    let (mut ping_producer, mut ping_consumer) = Q::channel(capacity);
-    let (mut pong_producer, mut pong_consumer) = Q::channel(capacity);
+    let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
+    let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
     let start_line = StartLine::default();
     let echo_start = start_line.clone();
     runtime.block_on(async move {
@@ -123,10 +130,10 @@ pub fn round_trip_tasks<Q: AsyncQueue>(
         let measure = tokio::spawn(async move {
             start_line.wait().await;
             let started = Instant::now();
-            for value in 0..count {
-                Q::push(&mut ping_producer, black_box(value)).await;
+            for index in 0..count {
+                Q::push(&mut ping_producer, T::from_index(black_box(index))).await;
                 let echoed = Q::pop(&mut pong_consumer).await;
-                assert_eq!(echoed, value, "{} echoed the wrong value", Q::NAME);
+                assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
             }
             started.elapsed()
         });
@@ -142,7 +149,7 @@ macro_rules! async_queue {
     (
         $(#[$doc:meta])*
         $queue:ident, $name:literal,
-        $producer:ty, $consumer:ty,
+        $($producer:ident)::+, $($consumer:ident)::+,
         channel = $channel:path, push = $push:ident, pop = $pop:ident $(,)?
     ) => {
         $(#[$doc])*
@@ -151,19 +158,24 @@ macro_rules! async_queue {
 
         impl AsyncQueue for $queue {
             const NAME: &'static str = $name;
-            type Producer = $producer;
-            type Consumer = $consumer;
+            type Producer<T: Item> = $($producer)::+<T>;
+            type Consumer<T: Item> = $($consumer)::+<T>;
 
-            fn channel(capacity: usize) -> (Self::Producer, Self::Consumer) {
+            fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
                 $channel(capacity)
             }
 
-            async fn push(producer: &mut Self::Producer, value: u64) {
-                producer.$push(value).await.expect("the consumer is gone");
+            async fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+                if producer.$push(value).await.is_err() {
+                    panic!("the consumer is gone");
+                }
             }
 
-            async fn pop(consumer: &mut Self::Consumer) -> u64 {
-                consumer.$pop().await.expect("the producer is gone")
+            async fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
+                match consumer.$pop().await {
+                    Ok(value) => value,
+                    Err(_) => panic!("the producer is gone"),
+                }
             }
         }
     };
@@ -172,7 +184,7 @@ macro_rules! async_queue {
 async_queue! {
     /// This workspace's async flavour.
     RingAsync, "ring-async",
-    ring_async::Producer<u64>, ring_async::Consumer<u64>,
+    ring_async::Producer, ring_async::Consumer,
     channel = ring_async::channel, push = push, pop = pop,
 }
 
@@ -180,13 +192,30 @@ async_queue! {
     /// kanal's bounded async channel, the fastest async channel measured on
     /// this project's machine before ring-async.
     KanalAsync, "kanal-async",
-    kanal::AsyncSender<u64>, kanal::AsyncReceiver<u64>,
+    kanal::AsyncSender, kanal::AsyncReceiver,
     channel = kanal::bounded_async, push = send, pop = recv,
 }
 
-async_queue! {
-    /// tokio's bounded mpsc channel, what most tokio users reach for.
-    TokioMpsc, "tokio-mpsc",
-    tokio::sync::mpsc::Sender<u64>, tokio::sync::mpsc::Receiver<u64>,
-    channel = tokio::sync::mpsc::channel, push = send, pop = recv,
+/// tokio's bounded mpsc channel, what most tokio users reach for.
+#[derive(Debug)]
+pub struct TokioMpsc;
+
+impl AsyncQueue for TokioMpsc {
+    const NAME: &'static str = "tokio-mpsc";
+    type Producer<T: Item> = tokio::sync::mpsc::Sender<T>;
+    type Consumer<T: Item> = tokio::sync::mpsc::Receiver<T>;
+
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
+        tokio::sync::mpsc::channel(capacity)
+    }
+
+    async fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+        if producer.send(value).await.is_err() {
+            panic!("the consumer is gone");
+        }
+    }
+
+    async fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
+        consumer.recv().await.expect("the producer is gone")
+    }
 }

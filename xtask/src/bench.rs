@@ -1,39 +1,235 @@
-//! `cargo xtask bench`: the criterion benchmarks, then the interleaved
-//! comparison of the flavours with their peers (the `compare` binary). The
-//! full matrix and report are still to come.
+//! `cargo xtask bench`: runs the benchmark matrix, one build variant after
+//! the other (the default build, jemalloc as the global allocator, and the
+//! two ring-core ablations), and writes the comparison report to
+//! `target/bench-report/`: `report.md`, `report.html` and `results.json`
+//! (every sample with its probe, for tools and for `--baseline`).
 //!
-//! `--quick` runs both at a tiny size, to check that they work.
+//! Options: `--quick` (every implementation and dimension at a tiny size),
+//! `--filter PATTERN` (only the points whose label contains it, e.g.
+//! `ring-spin` or `cap 64`), `--reps N`, `--baseline FILE` (an earlier
+//! `results.json`; the headline shows each figure's change).
 
-use crate::command::{cargo, run_step};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::bench_report;
+use crate::bench_stats::{Sample, mark_slow_samples};
+use crate::command::{cargo, run_step, workspace_root};
+
+/// The build variants: a name and the features of the `ring-benches` build.
+const VARIANTS: [(&str, &str); 4] = [
+    ("default", ""),
+    ("jemalloc", "jemalloc"),
+    ("unpadded", "ablation-unpadded-indices"),
+    ("uncached", "ablation-uncached-indices"),
+];
+
+/// Every implementation the default variant must cover.
+pub const IMPLEMENTATIONS: [&str; 9] = [
+    "ring-spin",
+    "rtrb",
+    "crossbeam-array",
+    "ring-park",
+    "crossbeam",
+    "std-sync",
+    "ring-async",
+    "kanal-async",
+    "tokio-mpsc",
+];
+
+#[derive(Default)]
+struct Options {
+    quick: bool,
+    filter: Option<String>,
+    reps: Option<String>,
+    baseline: Option<PathBuf>,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("bench: {arg} needs a value"))
+        };
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--filter" => options.filter = Some(value()?),
+            "--reps" => options.reps = Some(value()?),
+            "--baseline" => options.baseline = Some(PathBuf::from(value()?)),
+            other => return Err(format!("bench: unknown option {other}")),
+        }
+    }
+    Ok(options)
+}
+
+/// Where the report lands.
+pub fn report_dir() -> PathBuf {
+    workspace_root().join("target").join("bench-report")
+}
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let quick = args.iter().any(|arg| arg == "--quick");
-    if let Some(unknown) = args.iter().find(|arg| *arg != "--quick") {
-        return Err(format!("bench: unknown option {unknown}"));
+    let options = options(args)?;
+    let dir = report_dir();
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| format!("bench: cannot create {}: {error}", dir.display()))?;
+    let baseline = options.baseline.as_deref().map(read_results).transpose()?;
+    let mut samples = Vec::new();
+    for (variant, features) in VARIANTS {
+        let out = dir.join(format!("{variant}.jsonl"));
+        let mut command = cargo();
+        command.args(["run", "--release", "-p", "ring-benches", "--bin", "matrix"]);
+        if !features.is_empty() {
+            command.args(["--features", features]);
+        }
+        command
+            .args(["--", "--variant", variant, "--out"])
+            .arg(&out);
+        if options.quick {
+            command.arg("--quick");
+        }
+        if let Some(filter) = &options.filter {
+            command.args(["--filter", filter]);
+        }
+        if let Some(reps) = &options.reps {
+            command.args(["--reps", reps]);
+        }
+        run_step(
+            &format!("benchmark variant {variant:?} (build and run)"),
+            &mut command,
+        )?;
+        samples.extend(read_lines(&out)?);
     }
-    let mut criterion = cargo();
-    criterion.args(["bench", "-p", "ring-benches", "--bench", "spsc", "--"]);
-    if quick {
-        criterion.arg("--test");
+    if samples.is_empty() {
+        return Err("bench: no sample was taken (does the filter match any point?)".into());
     }
-    run_step("criterion benchmarks", &mut criterion)?;
-    let (reps, items) = if quick {
-        ("3", "10000")
+    let limits = mark_slow_samples(&mut samples);
+    let mut machine = crate::machine::describe();
+    machine["pinning"] = samples
+        .iter()
+        .find(|sample| sample.pinned)
+        .map_or(Value::from("none"), |sample| {
+            Value::from(sample.placement.clone())
+        });
+    let report = bench_report::build(machine.clone(), &samples, limits, baseline.as_deref());
+    let results = json!({
+        "machine": machine,
+        "samples": samples.iter().map(Sample::to_json).collect::<Vec<_>>(),
+    });
+    write(
+        &dir.join("results.json"),
+        &serde_json::to_string_pretty(&results).expect("JSON"),
+    )?;
+    write(&dir.join("report.md"), &bench_report::markdown(&report))?;
+    write(&dir.join("report.html"), &bench_report::html(&report))?;
+    eprintln!(
+        "\nbench: {} samples ({} set aside as slow); report in {}",
+        samples.len(),
+        report.slow,
+        dir.join("report.md").display()
+    );
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text)
+        .map_err(|error| format!("bench: cannot write {}: {error}", path.display()))
+}
+
+/// The samples a matrix run wrote, one JSON object a line.
+fn read_lines(path: &Path) -> Result<Vec<Sample>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("bench: cannot read {}: {error}", path.display()))?;
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let value: Value = serde_json::from_str(line)
+                .map_err(|error| format!("bench: bad line in {}: {error}", path.display()))?;
+            Sample::from_json(&value)
+        })
+        .collect()
+}
+
+/// The samples of an earlier run's `results.json`.
+pub fn read_results(path: &Path) -> Result<Vec<Sample>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("bench: cannot read {}: {error}", path.display()))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|error| format!("bench: {} is not JSON: {error}", path.display()))?;
+    value["samples"]
+        .as_array()
+        .ok_or_else(|| format!("bench: {} has no \"samples\" list", path.display()))?
+        .iter()
+        .map(Sample::from_json)
+        .collect()
+}
+
+/// Runs `bench --quick` and checks that the report and the results exist,
+/// are not empty, and cover every implementation and every dimension: the
+/// check CI runs.
+pub fn quick_check() -> Result<(), String> {
+    run(&["--quick".to_string()])?;
+    let dir = report_dir();
+    let samples = read_results(&dir.join("results.json"))?;
+    let mut missing = Vec::new();
+    let covers = |test: &dyn Fn(&Sample) -> bool| samples.iter().any(test);
+    for name in IMPLEMENTATIONS {
+        for workload in ["throughput", "round trip"] {
+            if !covers(&|s| {
+                s.variant == "default" && s.implementation == name && s.workload == workload
+            }) {
+                missing.push(format!("{name} {workload}"));
+            }
+        }
+    }
+    for (variant, _) in VARIANTS {
+        if !covers(&|s| s.variant == variant) {
+            missing.push(format!("variant {variant}"));
+        }
+    }
+    for item in ["u8", "u64", "64 B", "256 B", "String"] {
+        if !covers(&|s| s.item == item) {
+            missing.push(format!("item {item}"));
+        }
+    }
+    for capacity in [64, 1024, 65_536] {
+        if !covers(&|s| s.capacity == capacity) {
+            missing.push(format!("capacity {capacity}"));
+        }
+    }
+    if !covers(&|s| !s.pinned) {
+        missing.push("unpinned threads".into());
+    }
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap_or_default();
+    for heading in [
+        "## Headline",
+        "## Waiting policy",
+        "## Item types",
+        "## Capacity",
+        "## Pinned against unpinned",
+        "## Allocator",
+        "## Cache alignment",
+        "## rigtorp's cached indices",
+        "## Which flavour should I use?",
+    ] {
+        if !report.contains(heading) {
+            missing.push(format!("report section {heading:?}"));
+        }
+    }
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap_or_default();
+    if !html.contains("<svg") {
+        missing.push("charts in report.html".into());
+    }
+    if missing.is_empty() {
+        eprintln!("bench: the quick report covers every implementation and dimension");
+        Ok(())
     } else {
-        ("21", "2000000")
-    };
-    run_step(
-        "interleaved comparison",
-        cargo().args([
-            "run",
-            "--release",
-            "-p",
-            "ring-benches",
-            "--bin",
-            "compare",
-            "--",
-            reps,
-            items,
-        ]),
-    )
+        Err(format!(
+            "bench: the quick report misses {}",
+            missing.join(", ")
+        ))
+    }
 }

@@ -3,10 +3,11 @@
 
 use crate::command::{cargo, run_step};
 
-/// Everything: lint, tests, loom, Miri.
+/// Everything: lint, tests, the quick benchmark report, loom, Miri.
 pub fn run() -> Result<(), String> {
     lint()?;
     tests()?;
+    crate::bench::quick_check()?;
     crate::loom::run()?;
     crate::miri::run()?;
     eprintln!("\nAll checks passed.");

@@ -171,7 +171,7 @@ fn main() {
         .next()
         .map_or(2_000_000, |arg| arg.parse().expect("ITEMS is a number"));
     let chosen: Vec<String> = args.collect();
-    let contenders: Vec<Contender> = Contender::all()
+    let contenders: Vec<Contender> = Contender::all::<u64>()
         .into_iter()
         .filter(|contender| chosen.is_empty() || chosen.iter().any(|name| name == contender.name))
         .collect();
