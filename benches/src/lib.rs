@@ -18,6 +18,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub mod batch;
 pub mod items;
 pub mod probe;
 pub mod queues;
@@ -204,6 +205,9 @@ pub struct Contender {
     pub throughput: Workload,
     /// [`round_trip`] or [`tasks::round_trip_tasks`] of the implementation.
     pub round_trip: Workload,
+    /// The batch workload (`u64` items only), for the implementations with
+    /// batch operations.
+    pub batch: Option<Workload>,
 }
 
 impl Contender {
@@ -214,6 +218,7 @@ impl Contender {
             item: T::NAME,
             throughput: throughput::<Q, T>,
             round_trip: round_trip::<Q, T>,
+            batch: None,
         }
     }
 
@@ -224,7 +229,32 @@ impl Contender {
             item: T::NAME,
             throughput: tasks::throughput_tasks::<Q, T>,
             round_trip: tasks::round_trip_tasks::<Q, T>,
+            batch: None,
         }
+    }
+
+    /// An async implementation whose two sides are tasks on two
+    /// current-thread runtimes on two threads, moving `T`s.
+    pub fn tasks_on_two_runtimes<Q: tasks::AsyncQueue, T: Item>() -> Self {
+        Self {
+            name: Q::NAME_ON_TWO_RUNTIMES,
+            item: T::NAME,
+            throughput: tasks::throughput_two_runtimes::<Q, T>,
+            round_trip: tasks::round_trip_two_runtimes::<Q, T>,
+            batch: None,
+        }
+    }
+
+    /// Every implementation moving `u64`s, with the batch workload of
+    /// those that have one.
+    pub fn all_with_batches() -> Vec<Self> {
+        Self::all::<u64>()
+            .into_iter()
+            .map(|contender| Self {
+                batch: batch::batch_workload(contender.name),
+                ..contender
+            })
+            .collect()
     }
 
     /// Every implementation measured, moving `T`s: the flavours of this
@@ -242,6 +272,9 @@ impl Contender {
             Self::tasks::<RingAsync, T>(),
             Self::tasks::<KanalAsync, T>(),
             Self::tasks::<TokioMpsc, T>(),
+            Self::tasks_on_two_runtimes::<RingAsync, T>(),
+            Self::tasks_on_two_runtimes::<KanalAsync, T>(),
+            Self::tasks_on_two_runtimes::<TokioMpsc, T>(),
         ]
     }
 }

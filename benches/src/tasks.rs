@@ -15,6 +15,8 @@ use crate::{Item, Placement};
 pub trait AsyncQueue: 'static {
     /// The name in reports.
     const NAME: &'static str;
+    /// The name in reports of the runs on two current-thread runtimes.
+    const NAME_ON_TWO_RUNTIMES: &'static str;
     /// The writing end.
     type Producer<T: Item>: Send + 'static;
     /// The reading end.
@@ -107,6 +109,133 @@ pub fn throughput_tasks<Q: AsyncQueue, T: Item>(
     })
 }
 
+/// A tokio current-thread runtime.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// [`throughput_tasks`], with each task on a current-thread runtime of its
+/// own, on two threads placed as `placement` says: the tasks never share
+/// a thread or migrate.
+pub fn throughput_two_runtimes<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    let (mut producer, mut consumer) = Q::channel::<T>(capacity);
+    crate::on_two_threads(
+        placement,
+        move || {
+            current_thread_runtime().block_on(async move {
+                for index in 0..count {
+                    Q::push(&mut producer, T::from_index(index)).await;
+                }
+            });
+        },
+        move || {
+            current_thread_runtime().block_on(async move {
+                let started = Instant::now();
+                for expected in 0..count {
+                    let value = Q::pop(&mut consumer).await;
+                    assert!(
+                        value.matches(expected),
+                        "{} delivered out of order",
+                        Q::NAME
+                    );
+                }
+                started.elapsed()
+            })
+        },
+    )
+}
+
+/// [`round_trip_tasks`] on two current-thread runtimes, as
+/// [`throughput_two_runtimes`].
+pub fn round_trip_two_runtimes<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
+    let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
+    crate::on_two_threads(
+        placement,
+        move || {
+            current_thread_runtime().block_on(async move {
+                for _ in 0..count {
+                    let value = Q::pop(&mut ping_consumer).await;
+                    Q::push(&mut pong_producer, value).await;
+                }
+            });
+        },
+        move || {
+            current_thread_runtime().block_on(async move {
+                let started = Instant::now();
+                for index in 0..count {
+                    Q::push(&mut ping_producer, T::from_index(black_box(index))).await;
+                    let echoed = Q::pop(&mut pong_consumer).await;
+                    assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
+                }
+                started.elapsed()
+            })
+        },
+    )
+}
+
+/// The batch workload of ring-async: `wait_free_slots` then `push_slice`,
+/// `wait_items` then `pop_slice`, in batches of up to
+/// [`BATCH`](crate::batch::BATCH), between two tasks as in
+/// [`throughput_tasks`].
+pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement) -> Duration {
+    use crate::batch::BATCH;
+    let runtime = two_worker_runtime(placement);
+    let (mut producer, mut consumer) = ring_async::channel::<u64>(capacity);
+    let start_line = StartLine::default();
+    let producer_start = start_line.clone();
+    runtime.block_on(async move {
+        let sender = tokio::spawn(async move {
+            producer_start.wait().await;
+            let mut next = 0;
+            let mut batch = [0; BATCH];
+            while next < count {
+                let free = producer
+                    .wait_free_slots()
+                    .await
+                    .expect("the consumer is gone");
+                let len = (count - next).min(free.min(BATCH) as u64) as usize;
+                for (slot, value) in batch.iter_mut().zip(next..) {
+                    *slot = value;
+                }
+                assert_eq!(
+                    producer.push_slice(&batch[..len]),
+                    len,
+                    "the free slots were counted"
+                );
+                next += len as u64;
+            }
+        });
+        let receiver = tokio::spawn(async move {
+            start_line.wait().await;
+            let started = Instant::now();
+            let mut expected = 0;
+            let mut batch = [0; BATCH];
+            while expected < count {
+                consumer.wait_items().await.expect("the producer is gone");
+                let popped = consumer.pop_slice(&mut batch);
+                for &value in &batch[..popped] {
+                    assert_eq!(value, expected, "ring-async delivered out of order");
+                    expected += 1;
+                }
+            }
+            started.elapsed()
+        });
+        sender.await.expect("the producer task panicked");
+        receiver.await.expect("the consumer task panicked")
+    })
+}
+
 /// The time of `count` round trips of one item over two rings of
 /// `capacity`, between a measuring task and an echo task.
 pub fn round_trip_tasks<Q: AsyncQueue, T: Item>(
@@ -148,7 +277,7 @@ pub fn round_trip_tasks<Q: AsyncQueue, T: Item>(
 macro_rules! async_queue {
     (
         $(#[$doc:meta])*
-        $queue:ident, $name:literal,
+        $queue:ident, $name:literal, $two_runtimes:literal,
         $($producer:ident)::+, $($consumer:ident)::+,
         channel = $channel:path, push = $push:ident, pop = $pop:ident $(,)?
     ) => {
@@ -158,6 +287,7 @@ macro_rules! async_queue {
 
         impl AsyncQueue for $queue {
             const NAME: &'static str = $name;
+            const NAME_ON_TWO_RUNTIMES: &'static str = $two_runtimes;
             type Producer<T: Item> = $($producer)::+<T>;
             type Consumer<T: Item> = $($consumer)::+<T>;
 
@@ -183,7 +313,7 @@ macro_rules! async_queue {
 
 async_queue! {
     /// This workspace's async flavour.
-    RingAsync, "ring-async",
+    RingAsync, "ring-async", "ring-async 2×1",
     ring_async::Producer, ring_async::Consumer,
     channel = ring_async::channel, push = push, pop = pop,
 }
@@ -191,7 +321,7 @@ async_queue! {
 async_queue! {
     /// kanal's bounded async channel, the fastest async channel measured on
     /// this project's machine before ring-async.
-    KanalAsync, "kanal-async",
+    KanalAsync, "kanal-async", "kanal-async 2×1",
     kanal::AsyncSender, kanal::AsyncReceiver,
     channel = kanal::bounded_async, push = send, pop = recv,
 }
@@ -202,6 +332,7 @@ pub struct TokioMpsc;
 
 impl AsyncQueue for TokioMpsc {
     const NAME: &'static str = "tokio-mpsc";
+    const NAME_ON_TWO_RUNTIMES: &'static str = "tokio-mpsc 2×1";
     type Producer<T: Item> = tokio::sync::mpsc::Sender<T>;
     type Consumer<T: Item> = tokio::sync::mpsc::Receiver<T>;
 

@@ -26,7 +26,7 @@ const VARIANTS: [(&str, &str); 4] = [
 ];
 
 /// Every implementation the default variant must cover.
-pub const IMPLEMENTATIONS: [&str; 9] = [
+pub const IMPLEMENTATIONS: [&str; 12] = [
     "ring-spin",
     "rtrb",
     "crossbeam-array",
@@ -36,6 +36,9 @@ pub const IMPLEMENTATIONS: [&str; 9] = [
     "ring-async",
     "kanal-async",
     "tokio-mpsc",
+    "ring-async 2×1",
+    "kanal-async 2×1",
+    "tokio-mpsc 2×1",
 ];
 
 #[derive(Default)]
@@ -185,6 +188,11 @@ pub fn quick_check() -> Result<(), String> {
             }
         }
     }
+    for name in ["ring-spin", "ring-park", "ring-async", "rtrb"] {
+        if !covers(&|s| s.implementation == name && s.workload == "batch throughput") {
+            missing.push(format!("{name} batch throughput"));
+        }
+    }
     for (variant, _) in VARIANTS {
         if !covers(&|s| s.variant == variant) {
             missing.push(format!("variant {variant}"));
@@ -207,6 +215,7 @@ pub fn quick_check() -> Result<(), String> {
     for heading in [
         "## Headline",
         "## Waiting policy",
+        "## Batches against single items",
         "## Item types",
         "## Capacity",
         "## Pinned against unpinned",

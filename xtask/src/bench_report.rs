@@ -18,6 +18,7 @@ const BASE_ITEM: &str = "u64";
 const BASE_CAPACITY: u64 = 1024;
 const THROUGHPUT: &str = "throughput";
 const ROUND_TRIP: &str = "round trip";
+const BATCH: &str = "batch throughput";
 
 /// One table of the report, with the figures its chart shows.
 pub struct Table {
@@ -138,6 +139,7 @@ pub fn build(
     let names = implementations(samples);
     let mut sections = vec![headline(samples, &figures, &names, old.as_ref())];
     sections.push(waiting_policy(samples, &figures));
+    sections.push(batches(samples, &figures, &names));
     sections.push(item_types(samples, &figures, &names));
     sections.push(capacities(samples, &figures, &names));
     sections.push(pinning(&figures, &names));
@@ -261,6 +263,44 @@ fn waiting_policy(samples: &[Sample], figures: &BTreeMap<Key, Figure>) -> Sectio
                 "ratio to ring-spin".into(),
                 "round trip, ns".into(),
                 "ratio to ring-spin".into(),
+            ],
+            rows,
+            chart,
+            chart_unit: "million items/s".into(),
+        }],
+    }
+}
+
+fn batches(samples: &[Sample], figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
+    let mut rows = Vec::new();
+    let mut chart = Vec::new();
+    for name in names {
+        let batch = base("default", BATCH, name);
+        let Some(batch_figure) = figures.get(&batch) else {
+            continue;
+        };
+        let single = base("default", THROUGHPUT, name);
+        rows.push(vec![
+            name.clone(),
+            cell(figures.get(&single)),
+            cell(Some(batch_figure)),
+            cell(ratio(samples, &batch, &single).as_ref()),
+        ]);
+        chart.push((format!("{name}, batches"), batch_figure.median));
+        if let Some(figure) = figures.get(&single) {
+            chart.push((format!("{name}, single items"), figure.median));
+        }
+    }
+    Section {
+        title: "Batches against single items".into(),
+        text: "The throughput workload with items moved in slices of up to 64: `push_slice`/`pop_slice` for this workspace's flavours (waiting through their single-item operations when nothing fits), rtrb's chunk API (spinning), and `wait_free_slots`/`wait_items` before the slices for ring-async. u64, capacity 1024, pinned.".into(),
+        tables: vec![Table {
+            title: "batch throughput, million items/s".into(),
+            headers: vec![
+                "implementation".into(),
+                "single items".into(),
+                "batches of up to 64".into(),
+                "ratio (same rep)".into(),
             ],
             rows,
             chart,

@@ -77,7 +77,7 @@ fn interleave(
 
 /// The pairs whose per-rep ratio the report gives: each flavour against
 /// the implementation its issue measures it by.
-const PAIRS: [(&str, &str); 8] = [
+const PAIRS: [(&str, &str); 9] = [
     ("ring-spin", "rtrb"),
     ("ring-park", "ring-spin"),
     ("ring-park", "std-sync"),
@@ -86,6 +86,7 @@ const PAIRS: [(&str, &str); 8] = [
     ("ring-async", "kanal-async"),
     ("ring-async", "tokio-mpsc"),
     ("kanal-async", "tokio-mpsc"),
+    ("ring-async 2×1", "kanal-async 2×1"),
 ];
 
 /// Prints every contender's figures taken while the machine was fast, then

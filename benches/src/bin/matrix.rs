@@ -57,7 +57,7 @@ fn points(variant: &str) -> Vec<Point> {
     let mut points = Vec::new();
     match variant {
         "default" => {
-            points.extend(Contender::all::<u64>().into_iter().map(base));
+            points.extend(Contender::all_with_batches().into_iter().map(base));
             for contenders in [
                 Contender::all::<u8>(),
                 Contender::all::<Words<8>>(),
@@ -100,8 +100,8 @@ fn points(variant: &str) -> Vec<Point> {
 #[derive(Clone, Copy)]
 struct WorkloadRun {
     name: &'static str,
-    /// The contender's function for it.
-    pick: fn(&Contender) -> Workload,
+    /// The contender's function for it, if the contender has one.
+    pick: fn(&Contender) -> Option<Workload>,
     /// Items or round trips per sample.
     count: u64,
     unit: &'static str,
@@ -198,18 +198,33 @@ fn main() {
     let workloads = [
         WorkloadRun {
             name: "throughput",
-            pick: |c| c.throughput,
+            pick: |c| Some(c.throughput),
             count: items,
             unit: "M items/s",
         },
         WorkloadRun {
             name: "round trip",
-            pick: |c| c.round_trip,
+            pick: |c| Some(c.round_trip),
             count: trips,
             unit: "ns",
         },
+        WorkloadRun {
+            name: "batch throughput",
+            pick: |c| c.batch,
+            count: items,
+            unit: "M items/s",
+        },
     ];
-    let total = reps * points.len() * workloads.len();
+    let total = reps
+        * points
+            .iter()
+            .map(|point| {
+                workloads
+                    .iter()
+                    .filter(|workload| (workload.pick)(&point.contender).is_some())
+                    .count()
+            })
+            .sum::<usize>();
     let started = Instant::now();
     let mut done = 0;
     for rep in 0..reps {
@@ -227,13 +242,15 @@ fn main() {
                 unit,
             } in workloads
             {
-                let run = pick(&point.contender);
+                let Some(run) = pick(&point.contender) else {
+                    continue;
+                };
                 let sample = probed(Placement::pinned(), || {
                     run(point.capacity, count, placement)
                 });
-                let value = match workload {
-                    "throughput" => count as f64 / sample.value.as_secs_f64() / 1e6,
-                    _ => sample.value.as_nanos() as f64 / count as f64,
+                let value = match unit {
+                    "ns" => sample.value.as_nanos() as f64 / count as f64,
+                    _ => count as f64 / sample.value.as_secs_f64() / 1e6,
                 };
                 let line = sample_json(
                     &options.variant,
