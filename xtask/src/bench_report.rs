@@ -76,6 +76,32 @@ fn base(variant: &str, workload: &str, implementation: &str) -> Key {
     )
 }
 
+/// This run's figures, and an earlier run's to compare with.
+pub struct Measured {
+    now: BTreeMap<Key, Figure>,
+    old: Option<BTreeMap<Key, Figure>>,
+}
+
+impl Measured {
+    fn get(&self, key: &Key) -> Option<&Figure> {
+        self.now.get(key)
+    }
+
+    /// A point's cell: its figure, and with a baseline run the change of
+    /// its median.
+    fn cell(&self, key: &Key) -> String {
+        let figure = self.get(key);
+        let mut text = cell(figure);
+        if let (Some(figure), Some(old)) = (figure, &self.old) {
+            text.push_str(&old.get(key).map_or_else(
+                || " (new)".into(),
+                |before| format!(" ({:+.1} %)", (figure.median / before.median - 1.0) * 100.0),
+            ));
+        }
+        text
+    }
+}
+
 /// A figure as "median [min–max]", or a dash; marked when every sample of
 /// it was taken while the machine was slow.
 fn cell(figure: Option<&Figure>) -> String {
@@ -134,10 +160,12 @@ pub fn build(
     limits: BTreeMap<String, f64>,
     baseline: Option<&[Sample]>,
 ) -> Report {
-    let old = baseline.map(figures);
-    let figures = figures(samples);
+    let figures = Measured {
+        now: figures(samples),
+        old: baseline.map(figures),
+    };
     let names = implementations(samples);
-    let mut sections = vec![headline(samples, &figures, &names, old.as_ref())];
+    let mut sections = vec![headline(samples, &figures, &names)];
     sections.push(waiting_policy(samples, &figures));
     sections.push(batches(samples, &figures, &names));
     sections.push(item_types(samples, &figures, &names));
@@ -167,25 +195,17 @@ pub fn build(
     }
 }
 
-fn headline(
-    samples: &[Sample],
-    figures: &BTreeMap<Key, Figure>,
-    names: &[String],
-    old: Option<&BTreeMap<Key, Figure>>,
-) -> Section {
+fn headline(samples: &[Sample], figures: &Measured, names: &[String]) -> Section {
     let mut tables = Vec::new();
     for (workload, unit, better) in [
         (THROUGHPUT, "million items/s", "higher is better"),
         (ROUND_TRIP, "ns per round trip", "lower is better"),
     ] {
-        let mut headers = vec![
+        let headers = vec![
             "implementation".to_string(),
             format!("{workload}, {unit}, median [min–max]"),
             format!("ratio to {BASELINE} (same rep)"),
         ];
-        if old.is_some() {
-            headers.push("change from baseline run".into());
-        }
         let mut rows = Vec::new();
         let mut chart = Vec::new();
         for name in names {
@@ -194,14 +214,11 @@ fn headline(
                 continue;
             };
             let against = ratio(samples, &point, &base("default", workload, BASELINE));
-            let mut row = vec![name.clone(), cell(Some(figure)), cell(against.as_ref())];
-            if let Some(old) = old {
-                row.push(old.get(&point).map_or_else(
-                    || "new".into(),
-                    |before| format!("{:+.1} %", (figure.median / before.median - 1.0) * 100.0),
-                ));
-            }
-            rows.push(row);
+            rows.push(vec![
+                name.clone(),
+                figures.cell(&point),
+                cell(against.as_ref()),
+            ]);
             chart.push((name.clone(), figure.median));
         }
         tables.push(Table {
@@ -221,7 +238,7 @@ fn headline(
     }
 }
 
-fn waiting_policy(samples: &[Sample], figures: &BTreeMap<Key, Figure>) -> Section {
+fn waiting_policy(samples: &[Sample], figures: &Measured) -> Section {
     let mut rows = Vec::new();
     let mut chart = Vec::new();
     for name in OURS {
@@ -229,7 +246,7 @@ fn waiting_policy(samples: &[Sample], figures: &BTreeMap<Key, Figure>) -> Sectio
         let round_trip = base("default", ROUND_TRIP, name);
         rows.push(vec![
             name.to_string(),
-            cell(figures.get(&throughput)),
+            figures.cell(&throughput),
             cell(
                 ratio(
                     samples,
@@ -238,7 +255,7 @@ fn waiting_policy(samples: &[Sample], figures: &BTreeMap<Key, Figure>) -> Sectio
                 )
                 .as_ref(),
             ),
-            cell(figures.get(&round_trip)),
+            figures.cell(&round_trip),
             cell(
                 ratio(
                     samples,
@@ -271,7 +288,7 @@ fn waiting_policy(samples: &[Sample], figures: &BTreeMap<Key, Figure>) -> Sectio
     }
 }
 
-fn batches(samples: &[Sample], figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
+fn batches(samples: &[Sample], figures: &Measured, names: &[String]) -> Section {
     let mut rows = Vec::new();
     let mut chart = Vec::new();
     for name in names {
@@ -282,8 +299,8 @@ fn batches(samples: &[Sample], figures: &BTreeMap<Key, Figure>, names: &[String]
         let single = base("default", THROUGHPUT, name);
         rows.push(vec![
             name.clone(),
-            cell(figures.get(&single)),
-            cell(Some(batch_figure)),
+            figures.cell(&single),
+            figures.cell(&batch),
             cell(ratio(samples, &batch, &single).as_ref()),
         ]);
         chart.push((format!("{name}, batches"), batch_figure.median));
@@ -321,7 +338,7 @@ fn column<'a>(label: impl Into<String>, point: impl Fn(&str) -> Key + 'a) -> Col
 /// A table with one row per implementation and one column per value of a
 /// dimension, for one workload.
 fn grid(
-    figures: &BTreeMap<Key, Figure>,
+    figures: &Measured,
     names: &[String],
     title: &str,
     columns: &[Column<'_>],
@@ -335,12 +352,13 @@ fn grid(
         let mut row = vec![name.clone()];
         let mut any = false;
         for (label, point) in columns {
-            let figure = figures.get(&point(name));
+            let point = point(name);
+            let figure = figures.get(&point);
             any |= figure.is_some();
             if let Some(figure) = figure {
                 chart.push((format!("{name}, {label}"), figure.median));
             }
-            row.push(cell(figure));
+            row.push(figures.cell(&point));
         }
         if any {
             rows.push(row);
@@ -358,7 +376,7 @@ fn grid(
 /// A dimension's section: a [`grid`] for each workload, whose columns
 /// `columns` makes for the workload.
 fn dimension(
-    figures: &BTreeMap<Key, Figure>,
+    figures: &Measured,
     names: &[String],
     title: &str,
     text: &str,
@@ -386,7 +404,7 @@ fn dimension(
     }
 }
 
-fn item_types(samples: &[Sample], figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
+fn item_types(samples: &[Sample], figures: &Measured, names: &[String]) -> Section {
     let items = distinct(
         samples
             .iter()
@@ -412,7 +430,7 @@ fn item_types(samples: &[Sample], figures: &BTreeMap<Key, Figure>, names: &[Stri
     )
 }
 
-fn capacities(samples: &[Sample], figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
+fn capacities(samples: &[Sample], figures: &Measured, names: &[String]) -> Section {
     let mut capacities = distinct(
         samples
             .iter()
@@ -438,7 +456,7 @@ fn capacities(samples: &[Sample], figures: &BTreeMap<Key, Figure>, names: &[Stri
     )
 }
 
-fn pinning(figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
+fn pinning(figures: &Measured, names: &[String]) -> Section {
     dimension(
         figures,
         names,
@@ -457,7 +475,7 @@ fn pinning(figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
     )
 }
 
-fn allocator(figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
+fn allocator(figures: &Measured, names: &[String]) -> Section {
     dimension(
         figures,
         names,
@@ -481,12 +499,7 @@ fn allocator(figures: &BTreeMap<Key, Figure>, names: &[String]) -> Section {
     )
 }
 
-fn ablation(
-    figures: &BTreeMap<Key, Figure>,
-    title: &str,
-    variant: &'static str,
-    text: &str,
-) -> Section {
+fn ablation(figures: &Measured, title: &str, variant: &'static str, text: &str) -> Section {
     let names: Vec<String> = OURS.iter().map(|name| name.to_string()).collect();
     dimension(figures, &names, title, text, |workload| {
         [("as shipped", "default"), (variant, variant)]
@@ -497,7 +510,7 @@ fn ablation(
 }
 
 /// "Which flavour should I use", from this run's figures.
-fn advice(figures: &BTreeMap<Key, Figure>) -> Vec<String> {
+fn advice(figures: &Measured) -> Vec<String> {
     let median = |workload: &str, name: &str| {
         figures
             .get(&base("default", workload, name))
@@ -571,7 +584,7 @@ pub fn markdown(report: &Report) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "- Noise: a cache-line round trip between the two cores was probed before and after every sample; {} of {} samples were taken while it was more than 1.5 times its run's first quartile (limits: {}) and are left out of the figures below. Figures are medians [min–max] of the other samples; a point all of whose samples were slow shows them, marked \"(slow machine)\"; a dash marks a ratio without a rep where both points were fast.\n",
+        "- Noise: a cache-line round trip between the two cores was probed before and after every sample; {} of {} samples were taken while it was more than 1.5 times its run's first quartile (limits: {}) and are left out of the figures below. Figures are medians [min–max] of the other samples (with `--baseline`, followed by the change of the median from the baseline run); a point all of whose samples were slow shows them, marked \"(slow machine)\"; a dash marks a ratio without a rep where both points were fast.\n",
         report.slow,
         report.total,
         limits.join(", "),
