@@ -19,9 +19,10 @@
 //! A side that finds the ring empty or full first spins for a while, to
 //! catch a peer that runs on another thread without the cost of a wake-up:
 //! up to about 60 µs, halved after each spin that ended without the peer
-//! acting and doubled after each that caught it, and not at all while the
-//! peer was last seen on the same thread (where it cannot act until this
-//! task yields). Then it registers its waker and returns `Pending`.
+//! acting and back to the full length after one that caught it, and not at
+//! all while the peer was last seen on the same thread (where it cannot act
+//! until this task yields). Then it registers its waker and returns
+//! `Pending`.
 //!
 //! While neither side waits, a push or pop costs what `ring-spin`'s does
 //! plus one load of a flag: no read-modify-write on a cache line the other
