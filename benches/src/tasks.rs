@@ -1,6 +1,7 @@
-//! The async workloads: the same two bodies as the thread workloads, run as
-//! two tasks on a tokio multi-thread runtime with two workers, instantiated
-//! for every async implementation through [`AsyncQueue`].
+//! The async workloads: the same bodies as the thread workloads, run as two
+//! tasks (on a tokio multi-thread runtime with two workers, or on two
+//! current-thread runtimes on two threads), instantiated for every async
+//! implementation through [`AsyncQueue`].
 
 use std::future::Future;
 use std::hint::black_box;
@@ -68,31 +69,83 @@ impl StartLine {
     }
 }
 
-/// The time to move `count` items from a producer task to a consumer task
-/// through a ring of `capacity`, from when both run until the last item
-/// arrived.
+/// Where the two tasks of a workload run.
+#[derive(Clone, Copy, Debug)]
+enum Runtimes {
+    /// Spawned on one tokio multi-thread runtime with two workers pinned
+    /// to the placement's cores; the runtime may move them.
+    TwoWorkers,
+    /// Each on a tokio current-thread runtime of its own, on two threads
+    /// placed as the placement says: they never share a thread or migrate.
+    TwoCurrentThread,
+}
+
+/// Runs `helper` and `measure` as two tasks placed as `runtimes` and
+/// `placement` say, starting them together, and returns what `measure`
+/// returns.
+fn on_two_tasks<R: Send + 'static>(
+    runtimes: Runtimes,
+    placement: Placement,
+    helper: impl Future<Output = ()> + Send + 'static,
+    measure: impl Future<Output = R> + Send + 'static,
+) -> R {
+    match runtimes {
+        Runtimes::TwoWorkers => {
+            let runtime = two_worker_runtime(placement);
+            let start_line = StartLine::default();
+            let helper_start = start_line.clone();
+            runtime.block_on(async move {
+                let helper = tokio::spawn(async move {
+                    helper_start.wait().await;
+                    helper.await;
+                });
+                let measure = tokio::spawn(async move {
+                    start_line.wait().await;
+                    measure.await
+                });
+                helper.await.expect("the benchmark's helper task panicked");
+                measure
+                    .await
+                    .expect("the benchmark's measuring task panicked")
+            })
+        }
+        Runtimes::TwoCurrentThread => crate::on_two_threads(
+            placement,
+            move || current_thread_runtime().block_on(helper),
+            move || current_thread_runtime().block_on(measure),
+        ),
+    }
+}
+
+/// A tokio current-thread runtime.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// The time to move `count` items from a producer task to the measuring
+/// consumer task, which checks every item, through a ring of `capacity`.
 ///
 /// # Panics
 ///
 /// If an item arrives out of order.
-pub fn throughput_tasks<Q: AsyncQueue, T: Item>(
+fn throughput_on<Q: AsyncQueue, T: Item>(
+    runtimes: Runtimes,
     capacity: usize,
     count: u64,
     placement: Placement,
 ) -> Duration {
-    let runtime = two_worker_runtime(placement);
     let (mut producer, mut consumer) = Q::channel::<T>(capacity);
-    let start_line = StartLine::default();
-    let producer_start = start_line.clone();
-    runtime.block_on(async move {
-        let sender = tokio::spawn(async move {
-            producer_start.wait().await;
+    on_two_tasks(
+        runtimes,
+        placement,
+        async move {
             for index in 0..count {
                 Q::push(&mut producer, T::from_index(index)).await;
             }
-        });
-        let receiver = tokio::spawn(async move {
-            start_line.wait().await;
+        },
+        async move {
             let started = Instant::now();
             for expected in 0..count {
                 let value = Q::pop(&mut consumer).await;
@@ -103,85 +156,87 @@ pub fn throughput_tasks<Q: AsyncQueue, T: Item>(
                 );
             }
             started.elapsed()
-        });
-        sender.await.expect("the producer task panicked");
-        receiver.await.expect("the consumer task panicked")
-    })
-}
-
-/// A tokio current-thread runtime.
-fn current_thread_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a tokio runtime")
-}
-
-/// [`throughput_tasks`], with each task on a current-thread runtime of its
-/// own, on two threads placed as `placement` says: the tasks never share
-/// a thread or migrate.
-pub fn throughput_two_runtimes<Q: AsyncQueue, T: Item>(
-    capacity: usize,
-    count: u64,
-    placement: Placement,
-) -> Duration {
-    let (mut producer, mut consumer) = Q::channel::<T>(capacity);
-    crate::on_two_threads(
-        placement,
-        move || {
-            current_thread_runtime().block_on(async move {
-                for index in 0..count {
-                    Q::push(&mut producer, T::from_index(index)).await;
-                }
-            });
-        },
-        move || {
-            current_thread_runtime().block_on(async move {
-                let started = Instant::now();
-                for expected in 0..count {
-                    let value = Q::pop(&mut consumer).await;
-                    assert!(
-                        value.matches(expected),
-                        "{} delivered out of order",
-                        Q::NAME
-                    );
-                }
-                started.elapsed()
-            })
         },
     )
 }
 
-/// [`round_trip_tasks`] on two current-thread runtimes, as
-/// [`throughput_two_runtimes`].
-pub fn round_trip_two_runtimes<Q: AsyncQueue, T: Item>(
+/// The time of `count` round trips of one item over two rings of
+/// `capacity`, between the measuring task and an echo task.
+fn round_trip_on<Q: AsyncQueue, T: Item>(
+    runtimes: Runtimes,
     capacity: usize,
     count: u64,
     placement: Placement,
 ) -> Duration {
     let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
     let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
-    crate::on_two_threads(
+    on_two_tasks(
+        runtimes,
         placement,
-        move || {
-            current_thread_runtime().block_on(async move {
-                for _ in 0..count {
-                    let value = Q::pop(&mut ping_consumer).await;
-                    Q::push(&mut pong_producer, value).await;
-                }
-            });
+        async move {
+            for _ in 0..count {
+                let value = Q::pop(&mut ping_consumer).await;
+                Q::push(&mut pong_producer, value).await;
+            }
         },
-        move || {
-            current_thread_runtime().block_on(async move {
-                let started = Instant::now();
-                for index in 0..count {
-                    Q::push(&mut ping_producer, T::from_index(black_box(index))).await;
-                    let echoed = Q::pop(&mut pong_consumer).await;
-                    assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
-                }
-                started.elapsed()
-            })
+        async move {
+            let started = Instant::now();
+            for index in 0..count {
+                Q::push(&mut ping_producer, T::from_index(black_box(index))).await;
+                let echoed = Q::pop(&mut pong_consumer).await;
+                assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
+            }
+            started.elapsed()
         },
     )
+}
+
+/// The throughput workload as two tasks of a tokio multi-thread runtime
+/// with two workers, timed from when both run until the last item arrived.
+///
+/// # Panics
+///
+/// If an item arrives out of order.
+pub fn throughput_tasks<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    throughput_on::<Q, T>(Runtimes::TwoWorkers, capacity, count, placement)
+}
+
+/// The throughput workload with each task on a current-thread runtime of
+/// its own, on two threads: the tasks never share a thread or migrate.
+///
+/// # Panics
+///
+/// If an item arrives out of order.
+pub fn throughput_two_runtimes<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    throughput_on::<Q, T>(Runtimes::TwoCurrentThread, capacity, count, placement)
+}
+
+/// The round-trip workload as two tasks of a tokio multi-thread runtime
+/// with two workers.
+pub fn round_trip_tasks<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    round_trip_on::<Q, T>(Runtimes::TwoWorkers, capacity, count, placement)
+}
+
+/// The round-trip workload on two current-thread runtimes, as
+/// [`throughput_two_runtimes`].
+pub fn round_trip_two_runtimes<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> Duration {
+    round_trip_on::<Q, T>(Runtimes::TwoCurrentThread, capacity, count, placement)
 }
 
 /// The batch workload of ring-async: `wait_free_slots` then `push_slice`,
@@ -190,13 +245,11 @@ pub fn round_trip_two_runtimes<Q: AsyncQueue, T: Item>(
 /// [`throughput_tasks`].
 pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement) -> Duration {
     use crate::batch::BATCH;
-    let runtime = two_worker_runtime(placement);
     let (mut producer, mut consumer) = ring_async::channel::<u64>(capacity);
-    let start_line = StartLine::default();
-    let producer_start = start_line.clone();
-    runtime.block_on(async move {
-        let sender = tokio::spawn(async move {
-            producer_start.wait().await;
+    on_two_tasks(
+        Runtimes::TwoWorkers,
+        placement,
+        async move {
             let mut next = 0;
             let mut batch = [0; BATCH];
             while next < count {
@@ -215,9 +268,8 @@ pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement)
                 );
                 next += len as u64;
             }
-        });
-        let receiver = tokio::spawn(async move {
-            start_line.wait().await;
+        },
+        async move {
             let started = Instant::now();
             let mut expected = 0;
             let mut batch = [0; BATCH];
@@ -230,45 +282,8 @@ pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement)
                 }
             }
             started.elapsed()
-        });
-        sender.await.expect("the producer task panicked");
-        receiver.await.expect("the consumer task panicked")
-    })
-}
-
-/// The time of `count` round trips of one item over two rings of
-/// `capacity`, between a measuring task and an echo task.
-pub fn round_trip_tasks<Q: AsyncQueue, T: Item>(
-    capacity: usize,
-    count: u64,
-    placement: Placement,
-) -> Duration {
-    let runtime = two_worker_runtime(placement);
-    let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
-    let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
-    let start_line = StartLine::default();
-    let echo_start = start_line.clone();
-    runtime.block_on(async move {
-        let echo = tokio::spawn(async move {
-            echo_start.wait().await;
-            for _ in 0..count {
-                let value = Q::pop(&mut ping_consumer).await;
-                Q::push(&mut pong_producer, value).await;
-            }
-        });
-        let measure = tokio::spawn(async move {
-            start_line.wait().await;
-            let started = Instant::now();
-            for index in 0..count {
-                Q::push(&mut ping_producer, T::from_index(black_box(index))).await;
-                let echoed = Q::pop(&mut pong_consumer).await;
-                assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
-            }
-            started.elapsed()
-        });
-        echo.await.expect("the echo task panicked");
-        measure.await.expect("the measuring task panicked")
-    })
+        },
+    )
 }
 
 /// Implements [`AsyncQueue`] for an async implementation: `$push` awaits
