@@ -113,7 +113,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut machine = crate::machine::describe();
     machine["pinning"] = samples
         .iter()
-        .find(|sample| sample.pinned)
+        .find(|sample| sample.key.pinned)
         .map_or(Value::from("none"), |sample| {
             Value::from(sample.placement.clone())
         });
@@ -182,33 +182,35 @@ pub fn quick_check() -> Result<(), String> {
     for name in IMPLEMENTATIONS {
         for workload in ["throughput", "round trip"] {
             if !covers(&|s| {
-                s.variant == "default" && s.implementation == name && s.workload == workload
+                s.key.variant == "default"
+                    && s.key.implementation == name
+                    && s.key.workload == workload
             }) {
                 missing.push(format!("{name} {workload}"));
             }
         }
     }
     for name in ["ring-spin", "ring-park", "ring-async", "rtrb"] {
-        if !covers(&|s| s.implementation == name && s.workload == "batch throughput") {
+        if !covers(&|s| s.key.implementation == name && s.key.workload == "batch throughput") {
             missing.push(format!("{name} batch throughput"));
         }
     }
     for (variant, _) in VARIANTS {
-        if !covers(&|s| s.variant == variant) {
+        if !covers(&|s| s.key.variant == variant) {
             missing.push(format!("variant {variant}"));
         }
     }
     for item in ["u8", "u64", "64 B", "256 B", "String"] {
-        if !covers(&|s| s.item == item) {
+        if !covers(&|s| s.key.item == item) {
             missing.push(format!("item {item}"));
         }
     }
     for capacity in [64, 1024, 65_536] {
-        if !covers(&|s| s.capacity == capacity) {
+        if !covers(&|s| s.key.capacity == capacity) {
             missing.push(format!("capacity {capacity}"));
         }
     }
-    if !covers(&|s| !s.pinned) {
+    if !covers(&|s| !s.key.pinned) {
         missing.push("unpinned threads".into());
     }
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap_or_default();

@@ -136,8 +136,8 @@ fn short(value: f64) -> String {
 fn implementations(samples: &[Sample]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for sample in samples {
-        if !names.contains(&sample.implementation) {
-            names.push(sample.implementation.clone());
+        if !names.contains(&sample.key.implementation) {
+            names.push(sample.key.implementation.clone());
         }
     }
     names
@@ -408,8 +408,8 @@ fn item_types(samples: &[Sample], figures: &Measured, names: &[String]) -> Secti
     let items = distinct(
         samples
             .iter()
-            .filter(|s| s.variant == "default")
-            .map(|s| s.item.clone()),
+            .filter(|s| s.key.variant == "default")
+            .map(|s| s.key.item.clone()),
     );
     dimension(
         figures,
@@ -434,8 +434,8 @@ fn capacities(samples: &[Sample], figures: &Measured, names: &[String]) -> Secti
     let mut capacities = distinct(
         samples
             .iter()
-            .filter(|s| s.variant == "default")
-            .map(|s| s.capacity),
+            .filter(|s| s.key.variant == "default")
+            .map(|s| s.key.capacity),
     );
     capacities.sort_unstable();
     dimension(

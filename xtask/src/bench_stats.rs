@@ -14,12 +14,8 @@ const SLOW_FACTOR: f64 = 1.5;
 /// One measured sample, as the matrix runner wrote it.
 #[derive(Clone, Debug)]
 pub struct Sample {
-    pub variant: String,
-    pub workload: String,
-    pub implementation: String,
-    pub item: String,
-    pub capacity: u64,
-    pub pinned: bool,
+    /// The point of the matrix it measures.
+    pub key: Key,
     pub placement: String,
     pub rep: u64,
     pub value: f64,
@@ -41,17 +37,6 @@ pub struct Key {
 }
 
 impl Sample {
-    pub fn key(&self) -> Key {
-        Key {
-            variant: self.variant.clone(),
-            workload: self.workload.clone(),
-            implementation: self.implementation.clone(),
-            item: self.item.clone(),
-            capacity: self.capacity,
-            pinned: self.pinned,
-        }
-    }
-
     /// Reads one sample from its JSON object.
     pub fn from_json(value: &Value) -> Result<Self, String> {
         let text = |field: &str| {
@@ -66,14 +51,16 @@ impl Sample {
                 .ok_or_else(|| format!("sample without a number {field:?}: {value}"))
         };
         Ok(Self {
-            variant: text("variant")?,
-            workload: text("workload")?,
-            implementation: text("implementation")?,
-            item: text("item")?,
-            capacity: number("capacity")? as u64,
-            pinned: value["pinned"]
-                .as_bool()
-                .ok_or_else(|| format!("sample without \"pinned\": {value}"))?,
+            key: Key {
+                variant: text("variant")?,
+                workload: text("workload")?,
+                implementation: text("implementation")?,
+                item: text("item")?,
+                capacity: number("capacity")? as u64,
+                pinned: value["pinned"]
+                    .as_bool()
+                    .ok_or_else(|| format!("sample without \"pinned\": {value}"))?,
+            },
             placement: text("placement")?,
             rep: number("rep")? as u64,
             value: number("value")?,
@@ -85,12 +72,12 @@ impl Sample {
 
     pub fn to_json(&self) -> Value {
         serde_json::json!({
-            "variant": self.variant,
-            "workload": self.workload,
-            "implementation": self.implementation,
-            "item": self.item,
-            "capacity": self.capacity,
-            "pinned": self.pinned,
+            "variant": self.key.variant,
+            "workload": self.key.workload,
+            "implementation": self.key.implementation,
+            "item": self.key.item,
+            "capacity": self.key.capacity,
+            "pinned": self.key.pinned,
             "placement": self.placement,
             "rep": self.rep,
             "value": self.value,
@@ -107,7 +94,7 @@ pub fn mark_slow_samples(samples: &mut [Sample]) -> BTreeMap<String, f64> {
     let mut probes: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for sample in samples.iter() {
         probes
-            .entry(sample.variant.clone())
+            .entry(sample.key.variant.clone())
             .or_default()
             .push(sample.probe_ns);
     }
@@ -119,7 +106,7 @@ pub fn mark_slow_samples(samples: &mut [Sample]) -> BTreeMap<String, f64> {
         })
         .collect();
     for sample in samples.iter_mut() {
-        sample.slow = sample.probe_ns > limits[&sample.variant];
+        sample.slow = sample.probe_ns > limits[&sample.key.variant];
     }
     limits
 }
@@ -151,7 +138,7 @@ pub fn median(values: &mut [f64]) -> f64 {
 pub fn figures(samples: &[Sample]) -> BTreeMap<Key, Figure> {
     let mut by_key: BTreeMap<Key, Vec<&Sample>> = BTreeMap::new();
     for sample in samples {
-        by_key.entry(sample.key()).or_default().push(sample);
+        by_key.entry(sample.key.clone()).or_default().push(sample);
     }
     by_key
         .into_iter()
@@ -181,7 +168,7 @@ pub fn ratio(samples: &[Sample], ours: &Key, theirs: &Key) -> Option<Figure> {
     let by_rep = |key: &Key| -> BTreeMap<u64, f64> {
         samples
             .iter()
-            .filter(|sample| !sample.slow && &sample.key() == key)
+            .filter(|sample| !sample.slow && &sample.key == key)
             .map(|sample| (sample.rep, sample.value))
             .collect()
     };
