@@ -58,23 +58,7 @@ pub fn lint() -> Result<(), String> {
     )?;
     run_step(
         "clippy (loom build)",
-        cargo()
-            .args([
-                "clippy",
-                "-p",
-                "ring-core",
-                "-p",
-                "ring-park",
-                "-p",
-                "ring-async",
-                "--tests",
-                "--target-dir",
-                "target/loom",
-                "--",
-                "-D",
-                "warnings",
-            ])
-            .env("RUSTFLAGS", "--cfg loom"),
+        crate::loom::loom_cargo("clippy").args(["--tests", "--", "-D", "warnings"]),
     )?;
     run_step(
         "docs (broken links and doc warnings)",
