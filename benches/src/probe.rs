@@ -23,6 +23,8 @@ const ROUND_TRIPS: u64 = 2_000;
 /// threads: the measuring thread writes an odd number, the other answers
 /// with the next even one.
 pub fn cache_line_round_trip(placement: Placement) -> Duration {
+    // Acquire and Release, as a real handoff would use: the probe measures
+    // the cache-line transfer that every ring index store and load pays.
     let line = Arc::new(CachePadded::new(AtomicU64::new(0)));
     let echo_line = Arc::clone(&line);
     let elapsed = on_two_threads(

@@ -44,6 +44,7 @@ fn two_worker_runtime(placement: Placement) -> tokio::runtime::Runtime {
         .on_thread_start(move || {
             // Workers start first; a blocking-pool thread, should one start,
             // stays unpinned.
+            // Relaxed: only the count matters; it orders nothing else.
             let index = started.fetch_add(1, Ordering::Relaxed);
             if let Some(Some(core)) = cores.get(index) {
                 core_affinity::set_for_current(*core);
@@ -62,6 +63,9 @@ struct StartLine(Arc<AtomicUsize>);
 
 impl StartLine {
     async fn wait(&self) {
+        // The counter only starts the clock and publishes no data; the
+        // ring's own orderings carry the items. AcqRel and Acquire keep the
+        // two tasks' starts in a clear happens-before order all the same.
         self.0.fetch_add(1, Ordering::AcqRel);
         while self.0.load(Ordering::Acquire) < 2 {
             tokio::task::yield_now().await;

@@ -114,6 +114,8 @@ impl DropCounter {
 
     /// How many of its items have been dropped.
     pub fn drops(&self) -> usize {
+        // SeqCst, the simplest to reason about: tests read the count after
+        // joining the threads that dropped, so any ordering would do.
         self.0.load(Ordering::SeqCst)
     }
 }
@@ -132,6 +134,7 @@ pub struct Counted(Arc<AtomicUsize>);
 
 impl Drop for Counted {
     fn drop(&mut self) {
+        // SeqCst: see `DropCounter::drops`.
         self.0.fetch_add(1, Ordering::SeqCst);
     }
 }
