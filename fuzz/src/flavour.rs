@@ -1,0 +1,127 @@
+//! The operations every flavour shares, as a trait the driver is generic
+//! over, plus each flavour's own waiting forms.
+
+use ring_core::{ReadChunk, TryPopError, TryPushError, WaitState, WriteChunkUninit};
+
+/// What a handle reports about the ring.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub struct View {
+    pub capacity: usize,
+    pub len: usize,
+    pub is_empty: bool,
+    pub is_full: bool,
+    pub is_disconnected: bool,
+}
+
+/// The outcome of a flavour's waiting operation, asked in a form that
+/// cannot wait forever.
+#[derive(Debug)]
+pub enum Waited<T> {
+    /// The push or pop happened; a pop's item is here.
+    Done(Option<T>),
+    /// It would have had to wait. A push hands its value back if it can
+    /// (`Some`), or reports that it dropped it (`None`).
+    WouldWait(Option<T>),
+    /// The other side is gone; a push hands its value back.
+    Disconnected(Option<T>),
+}
+
+/// One ring flavour, as the driver sees it.
+pub trait Flavour {
+    /// The flavour's waiting state in ring-core.
+    type Wait: WaitState;
+    /// The flavour's producer handle.
+    type Producer<T>;
+    /// The flavour's consumer handle.
+    type Consumer<T>;
+
+    fn channel<T>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>);
+
+    fn try_push<T>(producer: &mut Self::Producer<T>, value: T) -> Result<(), TryPushError<T>>;
+    fn push_slice<T: Copy>(producer: &mut Self::Producer<T>, items: &[T]) -> usize;
+    fn write_chunk_uninit<T>(
+        producer: &mut Self::Producer<T>,
+        max: usize,
+    ) -> WriteChunkUninit<'_, T, Self::Wait>;
+    /// The producer's view, with its free slots.
+    fn producer_view<T>(producer: &Self::Producer<T>) -> (View, usize);
+    /// The flavour's waiting push; `style` picks among its forms.
+    fn waiting_push<T>(producer: &mut Self::Producer<T>, value: T, style: u8) -> Waited<T>;
+
+    fn try_pop<T>(consumer: &mut Self::Consumer<T>) -> Result<T, TryPopError>;
+    fn pop_slice<T: Copy>(consumer: &mut Self::Consumer<T>, out: &mut [T]) -> usize;
+    fn read_chunk<T>(consumer: &mut Self::Consumer<T>, max: usize) -> ReadChunk<'_, T, Self::Wait>;
+    fn peek<T>(consumer: &Self::Consumer<T>) -> Option<&T>;
+    fn consumer_view<T>(consumer: &Self::Consumer<T>) -> View;
+    /// The flavour's waiting pop; `style` picks among its forms.
+    fn waiting_pop<T>(consumer: &mut Self::Consumer<T>, style: u8) -> Waited<T>;
+}
+
+/// Implements the shared part of [`Flavour`] for a flavour crate, whose
+/// handles all have the same inherent methods.
+macro_rules! shared_operations {
+    ($krate:ident) => {
+        fn channel<T>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
+            $krate::channel(capacity)
+        }
+
+        fn try_push<T>(
+            producer: &mut Self::Producer<T>,
+            value: T,
+        ) -> Result<(), ring_core::TryPushError<T>> {
+            producer.try_push(value)
+        }
+
+        fn push_slice<T: Copy>(producer: &mut Self::Producer<T>, items: &[T]) -> usize {
+            producer.push_slice(items)
+        }
+
+        fn write_chunk_uninit<T>(
+            producer: &mut Self::Producer<T>,
+            max: usize,
+        ) -> ring_core::WriteChunkUninit<'_, T, Self::Wait> {
+            producer.write_chunk_uninit(max)
+        }
+
+        fn producer_view<T>(producer: &Self::Producer<T>) -> ($crate::View, usize) {
+            let view = $crate::View {
+                capacity: producer.capacity(),
+                len: producer.len(),
+                is_empty: producer.is_empty(),
+                is_full: producer.is_full(),
+                is_disconnected: producer.is_disconnected(),
+            };
+            (view, producer.free_slots())
+        }
+
+        fn try_pop<T>(consumer: &mut Self::Consumer<T>) -> Result<T, ring_core::TryPopError> {
+            consumer.try_pop()
+        }
+
+        fn pop_slice<T: Copy>(consumer: &mut Self::Consumer<T>, out: &mut [T]) -> usize {
+            consumer.pop_slice(out)
+        }
+
+        fn read_chunk<T>(
+            consumer: &mut Self::Consumer<T>,
+            max: usize,
+        ) -> ring_core::ReadChunk<'_, T, Self::Wait> {
+            consumer.read_chunk(max)
+        }
+
+        fn peek<T>(consumer: &Self::Consumer<T>) -> Option<&T> {
+            consumer.peek()
+        }
+
+        fn consumer_view<T>(consumer: &Self::Consumer<T>) -> $crate::View {
+            $crate::View {
+                capacity: consumer.capacity(),
+                len: consumer.len(),
+                is_empty: consumer.is_empty(),
+                is_full: consumer.is_full(),
+                is_disconnected: consumer.is_disconnected(),
+            }
+        }
+    };
+}
+pub(crate) use shared_operations;

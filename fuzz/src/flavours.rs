@@ -1,0 +1,226 @@
+//! [`Flavour`] for ring-core and each flavour crate. The shared operations
+//! come from one macro; each flavour adds its waiting forms, asked only in
+//! ways that cannot wait forever on one thread: with a zero timeout, polled
+//! once with a no-op waker, or (for forms without either) only when the
+//! handle's own view says that they will not wait; when it says they would,
+//! the `try_` form is asked instead, which also publishes what a leaked
+//! chunk iterator took, as the waiting form would on its first try.
+
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use futures_core::Stream;
+use futures_sink::Sink;
+use ring_core::{TryPopError, TryPushError};
+
+use crate::flavour::shared_operations;
+use crate::{Flavour, Waited};
+
+/// Maps a `try_push` result.
+fn tried_push<T>(result: Result<(), TryPushError<T>>) -> Waited<T> {
+    match result {
+        Ok(()) => Waited::Done(None),
+        Err(TryPushError::Full(value)) => Waited::WouldWait(Some(value)),
+        Err(TryPushError::Disconnected(value)) => Waited::Disconnected(Some(value)),
+    }
+}
+
+/// Maps a `try_pop` result.
+fn tried_pop<T>(result: Result<T, TryPopError>) -> Waited<T> {
+    match result {
+        Ok(value) => Waited::Done(Some(value)),
+        Err(TryPopError::Empty) => Waited::WouldWait(None),
+        Err(TryPopError::Disconnected) => Waited::Disconnected(None),
+    }
+}
+
+/// A context whose waker does nothing: the driver polls each future once.
+fn noop_context() -> Context<'static> {
+    Context::from_waker(Waker::noop())
+}
+
+/// ring-core itself: its waiting forms are the `try_` ones.
+#[derive(Debug)]
+pub struct Core;
+
+impl Flavour for Core {
+    type Wait = ();
+    type Producer<T> = ring_core::Producer<T>;
+    type Consumer<T> = ring_core::Consumer<T>;
+
+    shared_operations!(ring_core);
+
+    fn waiting_push<T>(producer: &mut Self::Producer<T>, value: T, _: u8) -> Waited<T> {
+        tried_push(producer.try_push(value))
+    }
+
+    fn waiting_pop<T>(consumer: &mut Self::Consumer<T>, _: u8) -> Waited<T> {
+        tried_pop(consumer.try_pop())
+    }
+}
+
+/// ring-spin: `push`, `pop` and `iter`, which spin, are called only when
+/// the handle says they would not.
+#[derive(Debug)]
+pub struct Spin;
+
+impl Flavour for Spin {
+    type Wait = ();
+    type Producer<T> = ring_spin::Producer<T>;
+    type Consumer<T> = ring_spin::Consumer<T>;
+
+    shared_operations!(ring_spin);
+
+    fn waiting_push<T>(producer: &mut Self::Producer<T>, value: T, _: u8) -> Waited<T> {
+        if producer.is_full() && !producer.is_disconnected() {
+            return tried_push(producer.try_push(value));
+        }
+        match producer.push(value) {
+            Ok(()) => Waited::Done(None),
+            Err(error) => Waited::Disconnected(Some(error.into_inner())),
+        }
+    }
+
+    fn waiting_pop<T>(consumer: &mut Self::Consumer<T>, style: u8) -> Waited<T> {
+        if consumer.is_empty() && !consumer.is_disconnected() {
+            return tried_pop(consumer.try_pop());
+        }
+        let popped = if style % 2 == 0 {
+            consumer.pop().ok()
+        } else {
+            consumer.iter().next()
+        };
+        match popped {
+            Some(value) => Waited::Done(Some(value)),
+            None => Waited::Disconnected(None),
+        }
+    }
+}
+
+/// ring-park: the timeout and deadline forms with no time to wait, and
+/// `push`/`pop` when they would not park.
+#[derive(Debug)]
+pub struct Park;
+
+impl Flavour for Park {
+    type Wait = ring_park::ParkState;
+    type Producer<T> = ring_park::Producer<T>;
+    type Consumer<T> = ring_park::Consumer<T>;
+
+    shared_operations!(ring_park);
+
+    fn waiting_push<T>(producer: &mut Self::Producer<T>, value: T, style: u8) -> Waited<T> {
+        use ring_park::PushTimeoutError;
+        let result = match style % 3 {
+            0 => producer.push_timeout(value, Duration::ZERO),
+            1 => producer.push_deadline(value, Instant::now()),
+            _ => {
+                if producer.is_full() && !producer.is_disconnected() {
+                    return tried_push(producer.try_push(value));
+                }
+                producer
+                    .push(value)
+                    .map_err(|error| PushTimeoutError::Disconnected(error.into_inner()))
+            }
+        };
+        match result {
+            Ok(()) => Waited::Done(None),
+            Err(PushTimeoutError::Timeout(value)) => Waited::WouldWait(Some(value)),
+            Err(PushTimeoutError::Disconnected(value)) => Waited::Disconnected(Some(value)),
+        }
+    }
+
+    fn waiting_pop<T>(consumer: &mut Self::Consumer<T>, style: u8) -> Waited<T> {
+        use ring_park::PopTimeoutError;
+        let result = match style % 3 {
+            0 => consumer.pop_timeout(Duration::ZERO),
+            1 => consumer.pop_deadline(Instant::now()),
+            _ => {
+                if consumer.is_empty() && !consumer.is_disconnected() {
+                    return tried_pop(consumer.try_pop());
+                }
+                consumer.pop().map_err(|_| PopTimeoutError::Disconnected)
+            }
+        };
+        match result {
+            Ok(value) => Waited::Done(Some(value)),
+            Err(PopTimeoutError::Timeout) => Waited::WouldWait(None),
+            Err(PopTimeoutError::Disconnected) => Waited::Disconnected(None),
+        }
+    }
+}
+
+/// ring-async: each future, `Sink` and `Stream` polled once with a no-op
+/// waker (a pending push either hands its value back through `into_value`
+/// or is dropped with it), and the blocking forms when they would not
+/// block.
+#[derive(Debug)]
+pub struct Async;
+
+impl Flavour for Async {
+    type Wait = ring_async::AsyncState;
+    type Producer<T> = ring_async::Producer<T>;
+    type Consumer<T> = ring_async::Consumer<T>;
+
+    shared_operations!(ring_async);
+
+    fn waiting_push<T>(producer: &mut Self::Producer<T>, value: T, style: u8) -> Waited<T> {
+        let mut context = noop_context();
+        match style % 4 {
+            0 | 1 => {
+                let mut push = producer.push(value);
+                match Pin::new(&mut push).poll(&mut context) {
+                    Poll::Ready(Ok(())) => Waited::Done(None),
+                    Poll::Ready(Err(error)) => Waited::Disconnected(Some(error.into_inner())),
+                    // Style 0 takes the value back; style 1 drops the
+                    // future with the value in it.
+                    Poll::Pending if style % 4 == 0 => Waited::WouldWait(push.into_value()),
+                    Poll::Pending => Waited::WouldWait(None),
+                }
+            }
+            2 => match Pin::new(&mut *producer).poll_ready(&mut context) {
+                Poll::Ready(Ok(())) => {
+                    let sent = Pin::new(&mut *producer).start_send(value);
+                    assert!(sent.is_ok(), "start_send failed after poll_ready");
+                    Waited::Done(None)
+                }
+                Poll::Ready(Err(_)) => Waited::Disconnected(Some(value)),
+                Poll::Pending => Waited::WouldWait(Some(value)),
+            },
+            _ => {
+                if producer.is_full() && !producer.is_disconnected() {
+                    return tried_push(producer.try_push(value));
+                }
+                match producer.push_blocking(value) {
+                    Ok(()) => Waited::Done(None),
+                    Err(error) => Waited::Disconnected(Some(error.into_inner())),
+                }
+            }
+        }
+    }
+
+    fn waiting_pop<T>(consumer: &mut Self::Consumer<T>, style: u8) -> Waited<T> {
+        let mut context = noop_context();
+        let polled = match style % 4 {
+            0 => pin!(consumer.pop()).poll(&mut context),
+            1 => consumer.poll_pop(&mut context),
+            2 => match Pin::new(&mut *consumer).poll_next(&mut context) {
+                Poll::Ready(Some(value)) => Poll::Ready(Ok(value)),
+                Poll::Ready(None) => Poll::Ready(Err(ring_async::PopError)),
+                Poll::Pending => Poll::Pending,
+            },
+            _ => {
+                if consumer.is_empty() && !consumer.is_disconnected() {
+                    return tried_pop(consumer.try_pop());
+                }
+                Poll::Ready(consumer.pop_blocking())
+            }
+        };
+        match polled {
+            Poll::Ready(Ok(value)) => Waited::Done(Some(value)),
+            Poll::Ready(Err(_)) => Waited::Disconnected(None),
+            Poll::Pending => Waited::WouldWait(None),
+        }
+    }
+}

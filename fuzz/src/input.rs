@@ -1,0 +1,74 @@
+//! What the fuzzer chooses: a capacity and a sequence of operations.
+
+use arbitrary::Arbitrary;
+
+/// One fuzz case.
+#[derive(Arbitrary, Debug)]
+pub struct Input {
+    /// Mapped by [`Input::capacity`] to a capacity from 1 up.
+    raw_capacity: u16,
+    /// The operations, in order; an operation of a handle already dropped
+    /// does nothing.
+    pub operations: Vec<Operation>,
+}
+
+impl Input {
+    /// Mostly small capacities, where wrap-around, full and empty rings
+    /// happen every few operations; now and then one up to 1024, so that
+    /// large chunks and slices are tried too.
+    pub fn capacity(&self) -> usize {
+        let raw = usize::from(self.raw_capacity);
+        if raw & 0xF000 == 0xF000 {
+            1 + raw % 1024
+        } else {
+            1 + raw % 17
+        }
+    }
+}
+
+/// One operation on the ring. Counts are `u8`s, so that slices and chunks
+/// can be bigger than small rings and smaller than large ones.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Operation {
+    TryPush,
+    /// The flavour's waiting push, in a form that cannot wait forever
+    /// (`style` picks among the forms the flavour has).
+    WaitingPush {
+        style: u8,
+    },
+    PushSlice(u8),
+    /// Reserves up to `max` slots, writes `written` of them and commits
+    /// `committed` of those.
+    WriteChunk {
+        max: u8,
+        written: u8,
+        committed: u8,
+    },
+    FillFromIter {
+        max: u8,
+        available: u8,
+    },
+    TryPop,
+    /// The flavour's waiting pop, in a form that cannot wait forever.
+    WaitingPop {
+        style: u8,
+    },
+    PopSlice(u8),
+    /// Lends up to `max` items, changes them in place if `modify`, and
+    /// commits `committed` of them.
+    ReadChunk {
+        max: u8,
+        committed: u8,
+        modify: bool,
+    },
+    /// Lends up to `max` items and moves `taken` of them out through the
+    /// chunk's iterator, which is dropped or, if `leak`, forgotten.
+    ReadChunkIter {
+        max: u8,
+        taken: u8,
+        leak: bool,
+    },
+    Peek,
+    DropProducer,
+    DropConsumer,
+}

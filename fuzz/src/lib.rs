@@ -1,0 +1,24 @@
+//! The driver shared by the fuzz targets: a fuzzer-chosen capacity and
+//! sequence of operations runs on one flavour's ring and on a `VecDeque`,
+//! and every result, length, item and drop is compared.
+//!
+//! Each target runs its input twice: once with `u64` items, which reach the
+//! `Copy`-only operations (`push_slice`, `pop_slice`, chunks written and
+//! committed in part), and once with [`Tracked`] items, which own heap
+//! memory (so that AddressSanitizer, on by default under `cargo fuzz`,
+//! catches a double drop or a read of a freed item) and count their drops.
+//!
+//! Run a target with `cargo xtask fuzz --time SECS`, or directly with
+//! `cargo +nightly fuzz run ring_core` from the workspace root.
+
+mod check;
+mod flavour;
+mod flavours;
+mod input;
+mod item;
+
+pub use check::check;
+pub use flavour::{Flavour, View, Waited};
+pub use flavours::{Async, Core, Park, Spin};
+pub use input::{Input, Operation};
+pub use item::{Item, Tracked};
