@@ -1,15 +1,36 @@
 //! `cargo xtask miri`: the tests of ring-core, ring-spin, ring-park and
-//! ring-async under Miri.
+//! ring-async under Miri, with strict provenance, under both of Miri's
+//! aliasing models (Stacked Borrows, then Tree Borrows). `verify-long`
+//! adds runs of the concurrent tests over many scheduler seeds.
 
+use std::ops::Range;
 use std::process::Command;
 
 use crate::command::{nightly_cargo, run_step};
 
-/// The nightly components Miri needs.
+/// The nightly components Miri and `-Zbuild-std` need.
 const COMPONENTS: [&str; 2] = ["miri", "rust-src"];
 
-/// Installs the nightly `miri` and `rust-src` components when missing.
-fn ensure_components() -> Result<(), String> {
+/// The crates whose tests run under Miri.
+const PACKAGES: [&str; 4] = ["ring-core", "ring-spin", "ring-park", "ring-async"];
+
+/// The tests that run two threads (or tasks) at once, whose outcome depends
+/// on Miri's scheduling and weak-memory choices, made from its seed:
+/// (package, test target).
+const CONCURRENT_TESTS: [(&str, &str); 4] = [
+    ("ring-core", "threads"),
+    ("ring-spin", "spin"),
+    ("ring-park", "park"),
+    ("ring-async", "executors"),
+];
+
+/// Flags of every Miri run. Strict provenance rejects integer-to-pointer
+/// casts, which the ring has none of.
+const BASE_FLAGS: &str = "-Zmiri-strict-provenance";
+
+/// Installs the nightly `miri` and `rust-src` components when missing (the
+/// sanitizers' `-Zbuild-std` needs `rust-src` too).
+pub fn ensure_nightly_components() -> Result<(), String> {
     let listed = Command::new("rustup")
         .args(["+nightly", "component", "list", "--installed"])
         .output()
@@ -29,24 +50,48 @@ fn ensure_components() -> Result<(), String> {
     run_step("install Miri", &mut install)
 }
 
-pub fn run() -> Result<(), String> {
-    ensure_components()?;
+/// `cargo miri test` in Miri's own target directory (the flags in
+/// `MIRIFLAGS` change only how the tests are interpreted, so every run
+/// shares one build).
+fn miri_test(flags: &str) -> Command {
     let mut command = nightly_cargo();
     command
-        .args([
-            "miri",
-            "test",
-            "-p",
-            "ring-core",
-            "-p",
-            "ring-spin",
-            "-p",
-            "ring-park",
-            "-p",
-            "ring-async",
-            "--target-dir",
-            "target/miri",
-        ])
-        .env("MIRIFLAGS", "-Zmiri-strict-provenance");
-    run_step("miri", &mut command)
+        .args(["miri", "test", "--target-dir", "target/miri"])
+        .env("MIRIFLAGS", format!("{BASE_FLAGS} {flags}"));
+    command
+}
+
+/// Every test of every ring crate, under Stacked Borrows and then under
+/// Tree Borrows: the two models forbid different aliasing patterns, and
+/// code sound under both does not depend on which one Rust settles on.
+pub fn run() -> Result<(), String> {
+    ensure_nightly_components()?;
+    for (model, flags) in [
+        ("Stacked Borrows", ""),
+        ("Tree Borrows", "-Zmiri-tree-borrows"),
+    ] {
+        let mut command = miri_test(flags);
+        for package in PACKAGES {
+            command.args(["-p", package]);
+        }
+        run_step(&format!("miri ({model})"), &mut command)?;
+    }
+    Ok(())
+}
+
+/// The concurrent tests once per seed of `seeds`, under Stacked Borrows:
+/// each seed makes Miri pick other thread interleavings and other values
+/// for weak-memory loads.
+pub fn many_seeds(seeds: Range<u64>) -> Result<(), String> {
+    ensure_nightly_components()?;
+    for (package, test) in CONCURRENT_TESTS {
+        let flags = format!("-Zmiri-many-seeds={}..{}", seeds.start, seeds.end);
+        let mut command = miri_test(&flags);
+        command.args(["-p", package, "--test", test]);
+        run_step(
+            &format!("miri over seeds {seeds:?}: {package} {test}"),
+            &mut command,
+        )?;
+    }
+    Ok(())
 }
