@@ -2,14 +2,32 @@
 //! failure; `lint` and `tests` run parts of it.
 
 use crate::command::{cargo, run_step};
+use crate::sanitizer::Sanitizer;
 
-/// Everything: lint, tests, the quick benchmark report, loom, Miri.
+/// Items per flavour in the test command's soak: enough for millions of
+/// wrap-arounds and waits, done in seconds.
+const SOAK_ITEMS: u64 = 5_000_000;
+/// Seconds per fuzz target in the test command: a smoke run that the
+/// targets build and hold for a while; `verify-long` fuzzes for real.
+const FUZZ_SECONDS: u64 = 20;
+/// Miri seeds per concurrent test in the test command; `verify-long` runs
+/// many more.
+const MIRI_SEEDS: u64 = 4;
+
+/// Everything: lint, tests, the quick benchmark report, a short soak,
+/// loom, Miri (and a few seeds of its concurrent tests), the sanitizers and
+/// a short fuzz run.
 pub fn run() -> Result<(), String> {
     lint()?;
     tests()?;
     crate::bench::quick_check()?;
+    crate::soak::soak(SOAK_ITEMS)?;
     crate::loom::run()?;
     crate::miri::run()?;
+    crate::miri::many_seeds(0..MIRI_SEEDS)?;
+    crate::sanitizer::run(Sanitizer::Thread)?;
+    crate::sanitizer::run(Sanitizer::Address)?;
+    crate::fuzz::fuzz_for(FUZZ_SECONDS)?;
     eprintln!("\nAll checks passed.");
     Ok(())
 }
@@ -18,6 +36,10 @@ pub fn run() -> Result<(), String> {
 /// docs.
 pub fn lint() -> Result<(), String> {
     run_step("format", cargo().args(["fmt", "--all", "--check"]))?;
+    run_step(
+        "format (fuzz targets)",
+        cargo().args(["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]),
+    )?;
     run_step(
         "clippy",
         cargo().args([

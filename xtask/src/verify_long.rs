@@ -1,0 +1,53 @@
+//! `cargo xtask verify-long [--seeds N] [--fuzz-time SECS] [--items N]`:
+//! the long runs that CI's test command only samples. The 10^9-item soak,
+//! every fuzz target for `SECS` seconds (default 30 minutes each), and the
+//! concurrent tests under Miri once per seed of `0..N` (default 64).
+
+use crate::{fuzz, miri, soak};
+
+/// Miri seeds per concurrent test when `--seeds` is not given.
+const DEFAULT_SEEDS: u64 = 64;
+/// Fuzzing seconds per target when `--fuzz-time` is not given.
+const DEFAULT_FUZZ_SECONDS: u64 = 30 * 60;
+
+const USAGE: &str = "usage: cargo xtask verify-long [--seeds N] [--fuzz-time SECS] [--items N]";
+
+struct Options {
+    seeds: u64,
+    fuzz_seconds: u64,
+    items: u64,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        seeds: DEFAULT_SEEDS,
+        fuzz_seconds: DEFAULT_FUZZ_SECONDS,
+        items: soak::DEFAULT_ITEMS,
+    };
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let number: u64 = value
+            .replace('_', "")
+            .parse()
+            .map_err(|_| format!("{flag} takes a whole number, not {value:?}"))?;
+        match flag.as_str() {
+            "--seeds" => options.seeds = number,
+            "--fuzz-time" => options.fuzz_seconds = number,
+            "--items" => options.items = number,
+            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let options = options(args)?;
+    soak::soak(options.items)?;
+    fuzz::fuzz_for(options.fuzz_seconds)?;
+    miri::many_seeds(0..options.seeds)?;
+    eprintln!("\nAll long runs passed.");
+    Ok(())
+}
