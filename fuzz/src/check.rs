@@ -7,13 +7,14 @@ use std::mem::MaybeUninit;
 use ring_core::{TryPopError, TryPushError};
 
 use crate::item::modified;
-use crate::{Flavour, Input, Item, Operation, Tracked, View, Waited};
+use crate::{Flavour, Input, Item, Operation, Readiness, Tracked, Unit, View, Waited, chunk_max};
 
-/// Runs `input` on flavour `F`, with `u64` items and with [`Tracked`]
-/// items; panics (which the fuzzer reports) at the first difference.
+/// Runs `input` on flavour `F`, with `u64`, [`Tracked`] and [`Unit`] items;
+/// panics (which the fuzzer reports) at the first difference.
 pub fn check<F: Flavour>(input: &Input) {
     Run::<F, u64>::new(input.capacity()).all(&input.operations);
     Run::<F, Tracked>::new(input.capacity()).all(&input.operations);
+    Run::<F, Unit>::new(input.capacity()).all(&input.operations);
 }
 
 /// One run: the ring's two handles (each `None` once dropped) and the model.
@@ -31,7 +32,8 @@ struct Run<F: Flavour, I: Item> {
     /// How many items were created.
     created: usize,
     /// How many the ring was allowed to forget without dropping them
-    /// (written into a chunk that was not committed; only for `u64`).
+    /// (written into a chunk that was not committed; only for the item
+    /// types whose [`Item::MAY_LEAK`] allows it).
     forgotten: usize,
     /// How many drops the model expects so far.
     expected_drops: usize,
@@ -63,10 +65,15 @@ impl<F: Flavour, I: Item> Run<F, I> {
                 // The last handle freed the ring with the items still in it.
                 self.expected_drops += self.model.len();
                 self.model.clear();
+                self.check_drops(operation);
+                // The rest of the input runs on a new ring.
+                let (producer, consumer) = F::channel(self.capacity);
+                (self.producer, self.consumer) = (Some(producer), Some(consumer));
             }
-            self.check_views(operation);
             self.check_drops(operation);
         }
+        self.check_producer_view("the end");
+        self.check_consumer_view("the end");
         self.producer = None;
         self.consumer = None;
         self.expected_drops += self.model.len();
@@ -99,7 +106,11 @@ impl<F: Flavour, I: Item> Run<F, I> {
 
     /// Drops an item the ring handed back, after checking its value.
     fn drop_returned(&mut self, item: I, expected: u64) {
-        assert_eq!(item.value(), expected, "the ring handed back another item");
+        assert_eq!(
+            item.value(),
+            I::carried(expected),
+            "the ring handed back another item"
+        );
         drop(item);
         self.expected_drops += 1;
     }
@@ -115,10 +126,14 @@ impl<F: Flavour, I: Item> Run<F, I> {
                 max,
                 written,
                 committed,
-            } if producer_alive => self.write_chunk(max.into(), written.into(), committed.into()),
-            Operation::FillFromIter { max, available } if producer_alive => {
-                self.fill_from_iter(max.into(), available.into());
+            } if producer_alive => {
+                self.write_chunk(chunk_max(max), written.into(), committed.into())
             }
+            Operation::FillFromIter { max, available } if producer_alive => {
+                self.fill_from_iter(chunk_max(max), available.into());
+            }
+            Operation::ReadySlots { style } if producer_alive => self.ready_slots(style),
+            Operation::ProducerView if producer_alive => self.check_producer_view("ProducerView"),
             Operation::TryPop if consumer_alive => self.try_pop(),
             Operation::WaitingPop { style } if consumer_alive => self.waiting_pop(style),
             Operation::PopSlice(count) if consumer_alive => self.pop_slice(count.into()),
@@ -126,15 +141,19 @@ impl<F: Flavour, I: Item> Run<F, I> {
                 max,
                 committed,
                 modify,
-            } if consumer_alive => self.read_chunk(max.into(), committed.into(), modify),
+            } if consumer_alive => self.read_chunk(chunk_max(max), committed.into(), modify),
             Operation::ReadChunkIter { max, taken, leak } if consumer_alive => {
-                self.read_chunk_iter(max.into(), taken.into(), leak);
+                self.read_chunk_iter(chunk_max(max), taken.into(), leak);
             }
+            Operation::TryIter(count) if consumer_alive => self.try_iter(count.into()),
+            Operation::ReadyItems { style } if consumer_alive => self.ready_items(style),
             Operation::Peek if consumer_alive => {
                 let consumer = self.consumer.as_ref().unwrap();
                 let seen = F::peek(consumer).map(Item::value);
-                assert_eq!(seen, self.model.front().copied(), "peek");
+                let expected = self.model.front().map(|&value| I::carried(value));
+                assert_eq!(seen, expected, "peek");
             }
+            Operation::ConsumerView if consumer_alive => self.check_consumer_view("ConsumerView"),
             Operation::DropProducer => self.producer = None,
             Operation::DropConsumer => {
                 self.consumer = None;
@@ -182,7 +201,10 @@ impl<F: Flavour, I: Item> Run<F, I> {
         let consumer_alive = self.consumer.is_some();
         match F::waiting_push(self.producer.as_mut().unwrap(), item, style) {
             Waited::Done(returned) => {
-                assert!(returned.is_none());
+                assert!(
+                    returned.is_none(),
+                    "a push that succeeded handed a value back"
+                );
                 assert!(
                     consumer_alive && free > 0,
                     "push succeeded on {free} free slots"
@@ -194,11 +216,16 @@ impl<F: Flavour, I: Item> Run<F, I> {
                     consumer_alive && free == 0,
                     "push would wait with {free} free slots"
                 );
-                match returned {
-                    Some(item) => self.drop_returned(item, value),
-                    // The dropped future dropped the value.
-                    None => self.expected_drops += 1,
-                }
+                let item = returned.expect("a push that would wait hands its value back");
+                self.drop_returned(item, value);
+            }
+            Waited::DroppedPending => {
+                assert!(
+                    consumer_alive && free == 0,
+                    "push pending with {free} free slots"
+                );
+                // The dropped future dropped the value.
+                self.expected_drops += 1;
             }
             Waited::Disconnected(returned) => {
                 assert!(
@@ -311,6 +338,36 @@ impl<F: Flavour, I: Item> Run<F, I> {
         }
     }
 
+    fn ready_slots(&mut self, style: u8) {
+        let free = self.free_for_producer();
+        let consumer_alive = self.consumer.is_some();
+        let Some(readiness) = F::ready_slots(self.producer.as_mut().unwrap(), style) else {
+            return;
+        };
+        let expected = match readiness {
+            _ if !consumer_alive => Readiness::Disconnected,
+            Readiness::Flushed => Readiness::Flushed,
+            _ if free == 0 => Readiness::Pending,
+            _ => Readiness::Ready(free),
+        };
+        assert_eq!(readiness, expected, "wait for free slots (style {style})");
+    }
+
+    fn ready_items(&mut self, style: u8) {
+        let Some(readiness) = F::ready_items(self.consumer.as_mut().unwrap(), style) else {
+            return;
+        };
+        // Counting the items takes a chunk, which publishes what a leaked
+        // iterator took.
+        self.unpublished = 0;
+        let expected = match self.model.len() {
+            0 if self.producer.is_none() => Readiness::Disconnected,
+            0 => Readiness::Pending,
+            items => Readiness::Ready(items),
+        };
+        assert_eq!(readiness, expected, "wait for items (style {style})");
+    }
+
     fn pop_slice(&mut self, count: usize) {
         self.unpublished = 0;
         match I::pop_slice::<F>(self.consumer.as_mut().unwrap(), count) {
@@ -320,6 +377,24 @@ impl<F: Flavour, I: Item> Run<F, I> {
             }
             // Not `Copy`: moved out through a chunk's iterator instead.
             None => self.read_chunk_iter(count, count, false),
+        }
+    }
+
+    fn try_iter(&mut self, count: usize) {
+        // Each item the iterator yields is a pop, which publishes what a
+        // leaked iterator took; taking none pops nothing.
+        if count > 0 {
+            self.unpublished = 0;
+        }
+        let popped = F::try_iter(self.consumer.as_mut().unwrap(), count);
+        assert_eq!(
+            popped.len(),
+            count.min(self.model.len()),
+            "try_iter of {count}"
+        );
+        for item in popped {
+            let value = self.model.pop_front().expect("the model has the item");
+            self.drop_returned(item, value);
         }
     }
 
@@ -339,7 +414,12 @@ impl<F: Flavour, I: Item> Run<F, I> {
         }
         let (first, second) = chunk.as_slices();
         let seen: Vec<u64> = first.iter().chain(second).map(Item::value).collect();
-        let expected: Vec<u64> = self.model.iter().take(len).copied().collect();
+        let expected: Vec<u64> = self
+            .model
+            .iter()
+            .take(len)
+            .map(|&value| I::carried(value))
+            .collect();
         assert_eq!(seen, expected, "read chunk's items");
         let committed = committed.min(len);
         chunk.commit(committed);
@@ -365,32 +445,38 @@ impl<F: Flavour, I: Item> Run<F, I> {
         }
     }
 
-    /// Compares what each live handle reports with the model.
-    fn check_views(&self, after: Operation) {
-        if let Some(producer) = &self.producer {
-            let taken = self.model.len() + self.unpublished;
-            let expected = View {
-                capacity: self.capacity,
-                len: taken,
-                is_empty: taken == 0,
-                is_full: taken == self.capacity,
-                is_disconnected: self.consumer.is_none(),
-            };
-            let (view, free) = F::producer_view(producer);
-            assert_eq!(view, expected, "the producer's view after {after:?}");
-            assert_eq!(free, self.capacity - taken, "free slots after {after:?}");
-        }
-        if let Some(consumer) = &self.consumer {
-            let expected = View {
-                capacity: self.capacity,
-                len: self.model.len(),
-                is_empty: self.model.is_empty(),
-                is_full: self.model.len() == self.capacity,
-                is_disconnected: self.producer.is_none(),
-            };
-            let view = F::consumer_view(consumer);
-            assert_eq!(view, expected, "the consumer's view after {after:?}");
-        }
+    /// Compares what the producer reports with the model.
+    fn check_producer_view(&self, at: &str) {
+        let Some(producer) = &self.producer else {
+            return;
+        };
+        let taken = self.model.len() + self.unpublished;
+        let expected = View {
+            capacity: self.capacity,
+            len: taken,
+            is_empty: taken == 0,
+            is_full: taken == self.capacity,
+            is_disconnected: self.consumer.is_none(),
+        };
+        let (view, free) = F::producer_view(producer);
+        assert_eq!(view, expected, "the producer's view at {at}");
+        assert_eq!(free, self.capacity - taken, "free slots at {at}");
+    }
+
+    /// Compares what the consumer reports with the model.
+    fn check_consumer_view(&self, at: &str) {
+        let Some(consumer) = &self.consumer else {
+            return;
+        };
+        let expected = View {
+            capacity: self.capacity,
+            len: self.model.len(),
+            is_empty: self.model.is_empty(),
+            is_full: self.model.len() == self.capacity,
+            is_disconnected: self.producer.is_none(),
+        };
+        let view = F::consumer_view(consumer);
+        assert_eq!(view, expected, "the consumer's view at {at}");
     }
 
     fn check_drops(&self, after: Operation) {
@@ -409,6 +495,7 @@ fn waited_value<I: Item>(waited: &Waited<I>) -> String {
     match waited {
         Waited::Done(item) => format!("Done({:?})", item.as_ref().map(Item::value)),
         Waited::WouldWait(item) => format!("WouldWait({:?})", item.as_ref().map(Item::value)),
+        Waited::DroppedPending => "DroppedPending".into(),
         Waited::Disconnected(item) => {
             format!("Disconnected({:?})", item.as_ref().map(Item::value))
         }

@@ -19,14 +19,30 @@ pub struct View {
 pub enum Waited<T> {
     /// The push or pop happened; a pop's item is here.
     Done(Option<T>),
-    /// It would have had to wait. A push hands its value back if it can
-    /// (`Some`), or reports that it dropped it (`None`).
+    /// It would have had to wait; a push hands its value back.
     WouldWait(Option<T>),
+    /// A push would have had to wait, and was a future that the driver
+    /// dropped while pending, dropping its value with it.
+    DroppedPending,
     /// The other side is gone; a push hands its value back.
     Disconnected(Option<T>),
 }
 
-/// One ring flavour, as the driver sees it.
+/// What a wait for free slots or for items gave when polled once.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Readiness {
+    /// This many slots (or items) are there, at least one.
+    Ready(usize),
+    /// `Sink::poll_flush` or `poll_close` succeeded: the consumer is there.
+    Flushed,
+    /// Not yet: the task would be woken later.
+    Pending,
+    /// The other side is gone (and, for items, the ring is drained).
+    Disconnected,
+}
+
+/// One ring flavour, as the driver sees it. The shared operations have the
+/// names and meanings of the flavour crates' methods; see ring-core's docs.
 pub trait Flavour {
     /// The flavour's waiting state in ring-core.
     type Wait: WaitState;
@@ -35,10 +51,14 @@ pub trait Flavour {
     /// The flavour's consumer handle.
     type Consumer<T>;
 
+    /// `channel(capacity)`.
     fn channel<T>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>);
 
+    /// `producer.try_push(value)`.
     fn try_push<T>(producer: &mut Self::Producer<T>, value: T) -> Result<(), TryPushError<T>>;
+    /// `producer.push_slice(items)`.
     fn push_slice<T: Copy>(producer: &mut Self::Producer<T>, items: &[T]) -> usize;
+    /// `producer.write_chunk_uninit(max)`.
     fn write_chunk_uninit<T>(
         producer: &mut Self::Producer<T>,
         max: usize,
@@ -48,13 +68,31 @@ pub trait Flavour {
     /// The flavour's waiting push; `style` picks among its forms.
     fn waiting_push<T>(producer: &mut Self::Producer<T>, value: T, style: u8) -> Waited<T>;
 
+    /// The flavour's wait for free slots, polled once; `None` if the
+    /// flavour has none.
+    fn ready_slots<T>(_producer: &mut Self::Producer<T>, _style: u8) -> Option<Readiness> {
+        None
+    }
+
+    /// `consumer.try_pop()`.
     fn try_pop<T>(consumer: &mut Self::Consumer<T>) -> Result<T, TryPopError>;
+    /// `consumer.pop_slice(out)`.
     fn pop_slice<T: Copy>(consumer: &mut Self::Consumer<T>, out: &mut [T]) -> usize;
+    /// `consumer.read_chunk(max)`.
     fn read_chunk<T>(consumer: &mut Self::Consumer<T>, max: usize) -> ReadChunk<'_, T, Self::Wait>;
+    /// Up to `count` items from `consumer.try_iter()`.
+    fn try_iter<T>(consumer: &mut Self::Consumer<T>, count: usize) -> Vec<T>;
+    /// `consumer.peek()`.
     fn peek<T>(consumer: &Self::Consumer<T>) -> Option<&T>;
+    /// The consumer's view.
     fn consumer_view<T>(consumer: &Self::Consumer<T>) -> View;
     /// The flavour's waiting pop; `style` picks among its forms.
     fn waiting_pop<T>(consumer: &mut Self::Consumer<T>, style: u8) -> Waited<T>;
+    /// The flavour's wait for items, polled once; `None` if the flavour has
+    /// none.
+    fn ready_items<T>(_consumer: &mut Self::Consumer<T>, _style: u8) -> Option<Readiness> {
+        None
+    }
 }
 
 /// Implements the shared part of [`Flavour`] for a flavour crate, whose
@@ -107,6 +145,10 @@ macro_rules! shared_operations {
             max: usize,
         ) -> ring_core::ReadChunk<'_, T, Self::Wait> {
             consumer.read_chunk(max)
+        }
+
+        fn try_iter<T>(consumer: &mut Self::Consumer<T>, count: usize) -> Vec<T> {
+            consumer.try_iter().take(count).collect()
         }
 
         fn peek<T>(consumer: &Self::Consumer<T>) -> Option<&T> {

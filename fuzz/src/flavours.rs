@@ -15,7 +15,7 @@ use futures_sink::Sink;
 use ring_core::{TryPopError, TryPushError};
 
 use crate::flavour::shared_operations;
-use crate::{Flavour, Waited};
+use crate::{Flavour, Readiness, Waited};
 
 /// Maps a `try_push` result.
 fn tried_push<T>(result: Result<(), TryPushError<T>>) -> Waited<T> {
@@ -86,7 +86,7 @@ impl Flavour for Spin {
         if consumer.is_empty() && !consumer.is_disconnected() {
             return tried_pop(consumer.try_pop());
         }
-        let popped = if style % 2 == 0 {
+        let popped = if style.is_multiple_of(2) {
             consumer.pop().ok()
         } else {
             consumer.iter().next()
@@ -175,8 +175,10 @@ impl Flavour for Async {
                     Poll::Ready(Err(error)) => Waited::Disconnected(Some(error.into_inner())),
                     // Style 0 takes the value back; style 1 drops the
                     // future with the value in it.
-                    Poll::Pending if style % 4 == 0 => Waited::WouldWait(push.into_value()),
-                    Poll::Pending => Waited::WouldWait(None),
+                    Poll::Pending if style.is_multiple_of(4) => Waited::WouldWait(Some(
+                        push.into_value().expect("a pending push keeps its value"),
+                    )),
+                    Poll::Pending => Waited::DroppedPending,
                 }
             }
             2 => match Pin::new(&mut *producer).poll_ready(&mut context) {
@@ -198,6 +200,46 @@ impl Flavour for Async {
                 }
             }
         }
+    }
+
+    fn ready_slots<T>(producer: &mut Self::Producer<T>, style: u8) -> Option<Readiness> {
+        let mut context = noop_context();
+        let polled = match style % 4 {
+            0 => producer.poll_free_slots(&mut context),
+            1 => pin!(producer.wait_free_slots()).poll(&mut context),
+            flush_or_close => {
+                let sink = Pin::new(&mut *producer);
+                let polled = if flush_or_close == 2 {
+                    sink.poll_flush(&mut context)
+                } else {
+                    sink.poll_close(&mut context)
+                };
+                return Some(match polled {
+                    Poll::Ready(Ok(())) => Readiness::Flushed,
+                    Poll::Ready(Err(_)) => Readiness::Disconnected,
+                    Poll::Pending => Readiness::Pending,
+                });
+            }
+        };
+        Some(match polled {
+            Poll::Ready(Ok(slots)) => Readiness::Ready(slots),
+            Poll::Ready(Err(_)) => Readiness::Disconnected,
+            Poll::Pending => Readiness::Pending,
+        })
+    }
+
+    fn ready_items<T>(consumer: &mut Self::Consumer<T>, style: u8) -> Option<Readiness> {
+        let mut context = noop_context();
+        let polled = if style.is_multiple_of(2) {
+            consumer.poll_items(&mut context)
+        } else {
+            pin!(consumer.wait_items()).poll(&mut context)
+        };
+        Some(match polled {
+            Poll::Ready(Ok(items)) => Readiness::Ready(items),
+            Poll::Ready(Err(_)) => Readiness::Disconnected,
+            Poll::Pending => Readiness::Pending,
+        })
     }
 
     fn waiting_pop<T>(consumer: &mut Self::Consumer<T>, style: u8) -> Waited<T> {

@@ -26,8 +26,25 @@ impl Input {
     }
 }
 
+/// A chunk size from a fuzzer byte: the byte itself, except that 255
+/// stands for `usize::MAX` ("as many as there are"), which callers such as
+/// ring-async's item count pass.
+pub fn chunk_max(raw: u8) -> usize {
+    if raw == u8::MAX {
+        usize::MAX
+    } else {
+        raw.into()
+    }
+}
+
 /// One operation on the ring. Counts are `u8`s, so that slices and chunks
-/// can be bigger than small rings and smaller than large ones.
+/// can be bigger than small rings and smaller than large ones; chunk sizes
+/// (`max`) go through [`chunk_max`].
+///
+/// Only the operations `ProducerView` and `ConsumerView` ask a handle for
+/// its lengths: those calls refresh the handle's cached copy of the other
+/// side's index, so asking after every operation would keep the caches
+/// fresh and leave the stale-cache paths untested.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum Operation {
     TryPush,
@@ -68,7 +85,23 @@ pub enum Operation {
         taken: u8,
         leak: bool,
     },
+    /// Pops up to `count` items through `try_iter`.
+    TryIter(u8),
+    /// The flavour's wait for free slots, polled once (ring-async only;
+    /// `style` picks the form).
+    ReadySlots {
+        style: u8,
+    },
+    /// The flavour's wait for items, polled once (ring-async only).
+    ReadyItems {
+        style: u8,
+    },
     Peek,
+    /// Compares the producer's capacity, length, free slots, fullness and
+    /// disconnection with the model.
+    ProducerView,
+    /// Compares the consumer's with the model.
+    ConsumerView,
     DropProducer,
     DropConsumer,
 }

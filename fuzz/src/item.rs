@@ -5,11 +5,13 @@ use std::cell::Cell;
 use crate::Flavour;
 
 thread_local! {
-    /// How many [`Tracked`] items were dropped on this thread. A counter
-    /// per thread (each fuzz input runs on one) rather than a shared
-    /// `Rc`, so that an item the ring is allowed to leak would not leak a
-    /// counter allocation too.
-    static DROPS: Cell<usize> = const { Cell::new(0) };
+    /// How many [`Tracked`] items were dropped on this thread. Counters per
+    /// thread (each fuzz input runs on one) rather than a shared `Rc`, so
+    /// that an item the ring is allowed to forget would not leak a counter
+    /// allocation too.
+    static TRACKED_DROPS: Cell<usize> = const { Cell::new(0) };
+    /// How many [`Unit`] items were dropped on this thread.
+    static UNIT_DROPS: Cell<usize> = const { Cell::new(0) };
 }
 
 /// An item type the driver can create from a sequence number and check.
@@ -18,13 +20,19 @@ pub trait Item: Sized {
     const COUNTS_DROPS: bool;
     /// Whether writing an item into a chunk slot that is then not committed
     /// is harmless: the ring forgets such slots without dropping them, so an
-    /// item owning memory would leak (and LeakSanitizer would say so).
+    /// item owning memory would leak (and LeakSanitizer would say so). The
+    /// driver expects such items never to be dropped.
     const MAY_LEAK: bool;
 
     /// A new item carrying `value`.
     fn new(value: u64) -> Self;
     /// The value the item carries.
     fn value(&self) -> u64;
+    /// What [`Item::value`] reports for an item created from `value`:
+    /// `value` itself, except for a type with no room to carry it.
+    fn carried(value: u64) -> u64 {
+        value
+    }
     /// Changes the item in place in a way [`Item::value`] shows.
     fn modify(&mut self);
     /// How many items of this type were dropped so far on this thread.
@@ -113,7 +121,7 @@ impl Item for Tracked {
     }
 
     fn drops() -> usize {
-        DROPS.with(Cell::get)
+        TRACKED_DROPS.with(Cell::get)
     }
 
     fn push_slice<F: Flavour>(_: &mut F::Producer<Self>, _: &[u64]) -> Option<usize> {
@@ -127,6 +135,50 @@ impl Item for Tracked {
 
 impl Drop for Tracked {
     fn drop(&mut self) {
-        DROPS.with(|drops| drops.set(drops.get() + 1));
+        TRACKED_DROPS.with(|drops| drops.set(drops.get() + 1));
+    }
+}
+
+/// A zero-sized item that counts its drops. It carries no value, so the
+/// driver checks only how many there are and how many were dropped.
+#[derive(Debug)]
+pub struct Unit;
+
+impl Item for Unit {
+    const COUNTS_DROPS: bool = true;
+    // Forgetting a zero-sized item leaks nothing, so the driver also writes
+    // chunk slots it does not commit, and expects them never to be dropped.
+    const MAY_LEAK: bool = true;
+
+    fn new(_: u64) -> Self {
+        Self
+    }
+
+    fn value(&self) -> u64 {
+        0
+    }
+
+    fn carried(_: u64) -> u64 {
+        0
+    }
+
+    fn modify(&mut self) {}
+
+    fn drops() -> usize {
+        UNIT_DROPS.with(Cell::get)
+    }
+
+    fn push_slice<F: Flavour>(_: &mut F::Producer<Self>, _: &[u64]) -> Option<usize> {
+        None
+    }
+
+    fn pop_slice<F: Flavour>(_: &mut F::Consumer<Self>, _: usize) -> Option<Vec<u64>> {
+        None
+    }
+}
+
+impl Drop for Unit {
+    fn drop(&mut self) {
+        UNIT_DROPS.with(|drops| drops.set(drops.get() + 1));
     }
 }

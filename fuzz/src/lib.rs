@@ -2,11 +2,12 @@
 //! sequence of operations runs on one flavour's ring and on a `VecDeque`,
 //! and every result, length, item and drop is compared.
 //!
-//! Each target runs its input twice: once with `u64` items, which reach the
-//! `Copy`-only operations (`push_slice`, `pop_slice`, chunks written and
-//! committed in part), and once with [`Tracked`] items, which own heap
-//! memory (so that AddressSanitizer, on by default under `cargo fuzz`,
-//! catches a double drop or a read of a freed item) and count their drops.
+//! Each target runs its input three times: with `u64` items, which reach
+//! the `Copy`-only operations (`push_slice`, `pop_slice`); with [`Tracked`]
+//! items, which own heap memory (so that AddressSanitizer, on by default
+//! under `cargo fuzz`, catches a double drop or a read of a freed item) and
+//! count their drops; and with [`Unit`], a zero-sized item that counts its
+//! drops, since the ring stores zero-sized types on a path of their own.
 //!
 //! Run a target with `cargo xtask fuzz --time SECS`, or directly with
 //! `cargo +nightly fuzz run ring_core` from the workspace root.
@@ -18,7 +19,7 @@ mod input;
 mod item;
 
 pub use check::check;
-pub use flavour::{Flavour, View, Waited};
+pub use flavour::{Flavour, Readiness, View, Waited};
 pub use flavours::{Async, Core, Park, Spin};
-pub use input::{Input, Operation};
-pub use item::{Item, Tracked};
+pub use input::{Input, Operation, chunk_max};
+pub use item::{Item, Tracked, Unit};

@@ -48,3 +48,27 @@ pub fn run_step(step: &str, command: &mut Command) -> Result<(), String> {
         Err(format!("{step} failed ({status})"))
     }
 }
+
+/// Installs the nightly `components` that are missing (Miri needs `miri`
+/// and `rust-src`; `-Zbuild-std` needs `rust-src`).
+pub fn ensure_nightly_components(components: &[&str]) -> Result<(), String> {
+    let listed = Command::new("rustup")
+        .args(["+nightly", "component", "list", "--installed"])
+        .output()
+        .map_err(|error| format!("could not run rustup: {error}"))?;
+    let installed = String::from_utf8_lossy(&listed.stdout);
+    let missing: Vec<&str> = components
+        .iter()
+        .copied()
+        .filter(|component| !installed.lines().any(|line| line.starts_with(component)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    run_step(
+        "install nightly components",
+        Command::new("rustup")
+            .args(["+nightly", "component", "add"])
+            .args(&missing),
+    )
+}

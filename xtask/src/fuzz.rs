@@ -5,7 +5,6 @@
 use std::process::{Command, Stdio};
 
 use crate::command::{cargo, nightly_cargo, run_step};
-use crate::miri::ensure_nightly_components;
 
 /// The targets, one per crate; see `fuzz/fuzz_targets`.
 const TARGETS: [&str; 4] = ["ring_core", "ring_spin", "ring_park", "ring_async"];
@@ -36,7 +35,6 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
 
 /// Runs every target for `seconds` seconds each.
 pub fn fuzz_for(seconds: u64) -> Result<(), String> {
-    ensure_nightly_components()?;
     ensure_cargo_fuzz()?;
     for target in TARGETS {
         run_step(
@@ -65,9 +63,15 @@ pub fn fuzz_for(seconds: u64) -> Result<(), String> {
 pub fn run(args: &[String]) -> Result<(), String> {
     let seconds = match args {
         [] => DEFAULT_SECONDS,
-        [flag, seconds] if flag == "--time" => seconds
-            .parse()
-            .map_err(|_| format!("--time takes whole seconds, not {seconds:?}"))?,
+        // libFuzzer reads a limit of 0 as no limit at all.
+        [flag, seconds] if flag == "--time" => match seconds.parse() {
+            Ok(0) | Err(_) => {
+                return Err(format!(
+                    "--time takes whole seconds from 1 up, not {seconds:?}"
+                ));
+            }
+            Ok(seconds) => seconds,
+        },
         _ => return Err("usage: cargo xtask fuzz [--time SECS]".into()),
     };
     fuzz_for(seconds)

@@ -6,9 +6,9 @@
 use std::ops::Range;
 use std::process::Command;
 
-use crate::command::{nightly_cargo, run_step};
+use crate::command::{ensure_nightly_components, nightly_cargo, run_step};
 
-/// The nightly components Miri and `-Zbuild-std` need.
+/// The nightly components Miri needs.
 const COMPONENTS: [&str; 2] = ["miri", "rust-src"];
 
 /// The crates whose tests run under Miri.
@@ -24,31 +24,15 @@ const CONCURRENT_TESTS: [(&str, &str); 4] = [
     ("ring-async", "executors"),
 ];
 
+/// Miri's two aliasing models, with the flag that selects each.
+const MODELS: [(&str, &str); 2] = [
+    ("Stacked Borrows", ""),
+    ("Tree Borrows", "-Zmiri-tree-borrows"),
+];
+
 /// Flags of every Miri run. Strict provenance rejects integer-to-pointer
 /// casts, which the ring has none of.
 const BASE_FLAGS: &str = "-Zmiri-strict-provenance";
-
-/// Installs the nightly `miri` and `rust-src` components when missing (the
-/// sanitizers' `-Zbuild-std` needs `rust-src` too).
-pub fn ensure_nightly_components() -> Result<(), String> {
-    let listed = Command::new("rustup")
-        .args(["+nightly", "component", "list", "--installed"])
-        .output()
-        .map_err(|error| format!("miri: could not run rustup: {error}"))?;
-    let installed = String::from_utf8_lossy(&listed.stdout);
-    let missing: Vec<&str> = COMPONENTS
-        .into_iter()
-        .filter(|component| !installed.lines().any(|line| line.starts_with(component)))
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let mut install = Command::new("rustup");
-    install
-        .args(["+nightly", "component", "add"])
-        .args(&missing);
-    run_step("install Miri", &mut install)
-}
 
 /// `cargo miri test` in Miri's own target directory (the flags in
 /// `MIRIFLAGS` change only how the tests are interpreted, so every run
@@ -65,7 +49,7 @@ fn miri_test(flags: &str) -> Command {
 /// Tree Borrows: the two models forbid different aliasing patterns, and
 /// code sound under both does not depend on which one Rust settles on.
 pub fn run() -> Result<(), String> {
-    ensure_nightly_components()?;
+    ensure_nightly_components(&COMPONENTS)?;
     for (model, flags) in [
         ("Stacked Borrows", ""),
         ("Tree Borrows", "-Zmiri-tree-borrows"),
@@ -79,19 +63,24 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// The concurrent tests once per seed of `seeds`, under Stacked Borrows:
-/// each seed makes Miri pick other thread interleavings and other values
-/// for weak-memory loads.
+/// The concurrent tests once per seed of `seeds`, under each aliasing
+/// model: each seed makes Miri pick other thread interleavings and other
+/// values for weak-memory loads.
 pub fn many_seeds(seeds: Range<u64>) -> Result<(), String> {
-    ensure_nightly_components()?;
-    for (package, test) in CONCURRENT_TESTS {
-        let flags = format!("-Zmiri-many-seeds={}..{}", seeds.start, seeds.end);
-        let mut command = miri_test(&flags);
-        command.args(["-p", package, "--test", test]);
-        run_step(
-            &format!("miri over seeds {seeds:?}: {package} {test}"),
-            &mut command,
-        )?;
+    ensure_nightly_components(&COMPONENTS)?;
+    for (model, model_flag) in MODELS {
+        for (package, test) in CONCURRENT_TESTS {
+            let flags = format!(
+                "{model_flag} -Zmiri-many-seeds={}..{}",
+                seeds.start, seeds.end
+            );
+            let mut command = miri_test(&flags);
+            command.args(["-p", package, "--test", test]);
+            run_step(
+                &format!("miri ({model}) over seeds {seeds:?}: {package} {test}"),
+                &mut command,
+            )?;
+        }
     }
     Ok(())
 }

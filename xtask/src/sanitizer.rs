@@ -14,8 +14,7 @@
 
 use std::process::Command;
 
-use crate::command::{nightly_cargo, run_step};
-use crate::miri::ensure_nightly_components;
+use crate::command::{ensure_nightly_components, nightly_cargo, run_step};
 
 /// The crates whose tests run under the sanitizers: every crate with
 /// `unsafe` code or a concurrency protocol.
@@ -73,7 +72,7 @@ fn host_triple() -> Result<String, String> {
 }
 
 pub fn run(sanitizer: Sanitizer) -> Result<(), String> {
-    ensure_nightly_components()?;
+    ensure_nightly_components(&["rust-src"])?;
     let flag = sanitizer.flag();
     let (options_variable, options) = sanitizer.options();
     let mut command = nightly_cargo();

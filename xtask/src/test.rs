@@ -79,6 +79,18 @@ pub fn lint() -> Result<(), String> {
         ]),
     )?;
     run_step(
+        "clippy (fuzz targets)",
+        cargo().args([
+            "clippy",
+            "--manifest-path",
+            "fuzz/Cargo.toml",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run_step(
         "clippy (loom build)",
         crate::loom::loom_cargo("clippy").args(["--tests", "--", "-D", "warnings"]),
     )?;

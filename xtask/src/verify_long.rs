@@ -1,7 +1,8 @@
 //! `cargo xtask verify-long [--seeds N] [--fuzz-time SECS] [--items N]`:
 //! the long runs that CI's test command only samples. The 10^9-item soak,
 //! every fuzz target for `SECS` seconds (default 30 minutes each), and the
-//! concurrent tests under Miri once per seed of `0..N` (default 64).
+//! concurrent tests under Miri, with both aliasing models, once per seed
+//! of `0..N` (default 64).
 
 use crate::{fuzz, miri, soak};
 
@@ -35,6 +36,11 @@ fn options(args: &[String]) -> Result<Options, String> {
             .map_err(|_| format!("{flag} takes a whole number, not {value:?}"))?;
         match flag.as_str() {
             "--seeds" => options.seeds = number,
+            "--fuzz-time" if number == 0 => {
+                return Err(
+                    "--fuzz-time takes seconds from 1 up (libFuzzer reads 0 as no limit)".into(),
+                );
+            }
             "--fuzz-time" => options.fuzz_seconds = number,
             "--items" => options.items = number,
             _ => return Err(format!("unknown option {flag}\n{USAGE}")),

@@ -1,8 +1,8 @@
 //! A chunk must not outlive the handle it was taken from. Dropping the
-//! last handle frees the ring's storage (and dropping the consumer drops
-//! the items still in it), so a chunk used after its handle is gone would
-//! read or write freed memory. Each chunk borrows its handle mutably, so
-//! the handle cannot be moved into `drop` while the chunk is alive.
+//! last handle frees the ring's storage and drops the items still in it,
+//! so a chunk used after its handle is gone would read or write freed
+//! memory. Each chunk borrows its handle mutably, so the handle cannot be
+//! moved into `drop` while the chunk is alive.
 use std::mem::MaybeUninit;
 
 fn read_chunk_after_consumer_drop() {
