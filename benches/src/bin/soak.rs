@@ -2,18 +2,29 @@
 //! flavour across two threads (or two tasks), checks every item's place in
 //! the sequence and a running checksum, and reports items per second.
 //!
-//! `soak [--items N]` (default 10^9 per flavour). A lost, duplicated,
-//! reordered or corrupted item, or a checksum mismatch, panics with the
-//! item's index, so the process fails.
+//! `soak [--items N]` (default 10^9 per run; the runs at capacity 1 and the
+//! one with boxed items move fewer, as said in their names). A lost,
+//! duplicated, reordered or corrupted item, or a checksum mismatch, panics
+//! with the item's index; a run that stops making progress for a minute (a
+//! lost wake-up) is reported and ends the process with a failure.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The ring capacity: not a power of two, so that the exact-capacity index
-/// arithmetic wraps at an odd place.
-const CAPACITY: usize = 1000;
-/// Items per slice in the batch run.
+/// Items per slice or chunk in the batch runs.
 const BATCH: usize = 64;
+
+/// How long a run may go without an item arriving before the watchdog
+/// calls it a hang.
+const STALL_LIMIT: Duration = Duration::from_secs(60);
+
+/// How many items the consumer takes between two progress reports.
+const PROGRESS_EVERY: u64 = 4096;
+
+/// Items received so far in the current run, for the watchdog. Relaxed
+/// is enough: the watchdog only needs to see the count change eventually.
+static PROGRESS: AtomicU64 = AtomicU64::new(0);
 
 /// The value of the `index`th item: a bijection of the index whose bits all
 /// change from one item to the next, so that a torn or stale slot shows.
@@ -54,6 +65,9 @@ impl Receiver {
         );
         self.checksum.add(item);
         self.received += 1;
+        if self.received % PROGRESS_EVERY == 0 {
+            PROGRESS.store(self.received, Ordering::Relaxed);
+        }
     }
 }
 
@@ -77,13 +91,28 @@ fn on_threads(
         receiver
     });
     let producer = thread::spawn(produce);
-    producer.join().expect("the producer panicked");
+    // The consumer first: if it finds a wrong item it panics, and the
+    // producer then fails on the disconnection; the consumer's message is
+    // the one that explains.
     let receiver = consumer.join().expect("the consumer panicked");
+    producer.join().expect("the producer panicked");
     (receiver, start.elapsed())
 }
 
-fn ring_core(items: u64) -> (Receiver, Duration) {
-    let (mut producer, mut consumer) = ring_core::channel(CAPACITY);
+/// A tokio runtime with two workers, or one on the current thread.
+fn runtime(workers: usize) -> tokio::runtime::Runtime {
+    if workers == 1 {
+        tokio::runtime::Builder::new_current_thread().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .build()
+    }
+    .expect("a tokio runtime")
+}
+
+fn ring_core_single(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_core::channel(capacity);
     on_threads(
         move || {
             for index in 0..items {
@@ -107,16 +136,55 @@ fn ring_core(items: u64) -> (Receiver, Duration) {
     )
 }
 
-fn ring_spin(items: u64) -> (Receiver, Duration) {
-    let (mut producer, mut consumer) = ring_spin::channel(CAPACITY);
+/// Chunks written with `fill_from_iter` and read through the chunk's
+/// iterator, with ring-core's own handles.
+fn ring_core_chunks(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_core::channel(capacity);
+    on_threads(
+        move || {
+            let mut next = 0;
+            while next < items {
+                let wanted = (items - next).min(BATCH as u64);
+                let chunk = producer.write_chunk_uninit(wanted as usize);
+                next += chunk.fill_from_iter((next..next + wanted).map(value)) as u64;
+                assert!(!producer.is_disconnected(), "the consumer left early");
+                std::hint::spin_loop();
+            }
+        },
+        move |receiver| {
+            loop {
+                let disconnected = consumer.is_disconnected();
+                let chunk = consumer.read_chunk(BATCH);
+                if chunk.is_empty() && disconnected {
+                    break;
+                }
+                chunk.into_iter().for_each(|item| receiver.take(item));
+            }
+        },
+    )
+}
+
+fn ring_spin_single(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_spin::channel(capacity);
     on_threads(
         move || (0..items).for_each(|index| producer.push(value(index)).unwrap()),
         move |receiver| consumer.iter().for_each(|item| receiver.take(item)),
     )
 }
 
-fn ring_spin_batches(items: u64) -> (Receiver, Duration) {
-    let (mut producer, mut consumer) = ring_spin::channel(CAPACITY);
+/// Heap-owning items: each allocated by the producer and freed by the
+/// consumer, so a slot read twice or a lost item shows as a wrong value or
+/// a double free.
+fn ring_spin_boxed(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_spin::channel(capacity);
+    on_threads(
+        move || (0..items).for_each(|index| producer.push(Box::new(value(index))).unwrap()),
+        move |receiver| consumer.iter().for_each(|item| receiver.take(*item)),
+    )
+}
+
+fn ring_spin_slices(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_spin::channel(capacity);
     on_threads(
         move || {
             let mut next = 0;
@@ -137,10 +205,11 @@ fn ring_spin_batches(items: u64) -> (Receiver, Duration) {
         move |receiver| {
             let mut batch = [0; BATCH];
             loop {
+                let disconnected = consumer.is_disconnected();
                 let popped = consumer.pop_slice(&mut batch);
                 batch[..popped].iter().for_each(|&item| receiver.take(item));
                 if popped == 0 {
-                    if consumer.is_disconnected() && consumer.is_empty() {
+                    if disconnected {
                         break;
                     }
                     std::hint::spin_loop();
@@ -150,8 +219,8 @@ fn ring_spin_batches(items: u64) -> (Receiver, Duration) {
     )
 }
 
-fn ring_park(items: u64) -> (Receiver, Duration) {
-    let (mut producer, mut consumer) = ring_park::channel(CAPACITY);
+fn ring_park_single(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_park::channel(capacity);
     on_threads(
         move || (0..items).for_each(|index| producer.push(value(index)).unwrap()),
         move |receiver| consumer.iter().for_each(|item| receiver.take(item)),
@@ -159,14 +228,10 @@ fn ring_park(items: u64) -> (Receiver, Duration) {
 }
 
 /// Producer and consumer tasks on a tokio runtime with two workers.
-fn ring_async_tasks(items: u64) -> (Receiver, Duration) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .expect("a tokio runtime");
-    let (mut producer, mut consumer) = ring_async::channel(CAPACITY);
+fn ring_async_tasks(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_async::channel(capacity);
     let start = Instant::now();
-    let receiver = runtime.block_on(async move {
+    let receiver = runtime(2).block_on(async move {
         let producer = tokio::spawn(async move {
             for index in 0..items {
                 producer.push(value(index)).await.unwrap();
@@ -179,23 +244,21 @@ fn ring_async_tasks(items: u64) -> (Receiver, Duration) {
             }
             receiver
         });
+        let receiver = consumer.await.expect("the consumer task panicked");
         producer.await.expect("the producer task panicked");
-        consumer.await.expect("the consumer task panicked")
+        receiver
     });
     (receiver, start.elapsed())
 }
 
 /// A plain thread blocking on `push_blocking` feeds a task on a
 /// current-thread runtime of another thread.
-fn ring_async_thread_to_task(items: u64) -> (Receiver, Duration) {
-    let (mut producer, mut consumer) = ring_async::channel(CAPACITY);
+fn ring_async_thread_to_task(items: u64, capacity: usize) -> (Receiver, Duration) {
+    let (mut producer, mut consumer) = ring_async::channel(capacity);
     on_threads(
         move || (0..items).for_each(|index| producer.push_blocking(value(index)).unwrap()),
         move |receiver| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .build()
-                .expect("a tokio runtime");
-            runtime.block_on(async {
+            runtime(1).block_on(async {
                 while let Ok(item) = consumer.pop().await {
                     receiver.take(item);
                 }
@@ -204,19 +267,108 @@ fn ring_async_thread_to_task(items: u64) -> (Receiver, Duration) {
     )
 }
 
-/// A soak of one flavour: moves the given number of items, and returns the
-/// consumer's receiver and the time the transfer took.
-type Soak = fn(u64) -> (Receiver, Duration);
+/// One soak run: its name, ring capacity, the share of `--items` it moves
+/// (its divisor), and the function that moves them.
+struct Run {
+    name: &'static str,
+    capacity: usize,
+    divisor: u64,
+    soak: fn(u64, usize) -> (Receiver, Duration),
+}
 
-/// Every flavour, by name.
-const RUNS: [(&str, Soak); 6] = [
-    ("ring-core (try_push/try_pop)", ring_core),
-    ("ring-spin", ring_spin),
-    ("ring-spin (slices of 64)", ring_spin_batches),
-    ("ring-park", ring_park),
-    ("ring-async (two tasks, tokio 2 workers)", ring_async_tasks),
-    ("ring-async (thread to task)", ring_async_thread_to_task),
+/// Every run. Capacity 1000 is not a power of two, so the exact-capacity
+/// index arithmetic wraps at an odd place; capacity 1 makes every item a
+/// full and an empty ring, where the waiting flavours sleep and wake the
+/// most, and moves a hundredth of the items.
+const RUNS: [Run; 10] = [
+    Run {
+        name: "ring-core try_push/try_pop",
+        capacity: 1000,
+        divisor: 1,
+        soak: ring_core_single,
+    },
+    Run {
+        name: "ring-core chunks of 64",
+        capacity: 1000,
+        divisor: 1,
+        soak: ring_core_chunks,
+    },
+    Run {
+        name: "ring-spin",
+        capacity: 1000,
+        divisor: 1,
+        soak: ring_spin_single,
+    },
+    Run {
+        name: "ring-spin slices of 64",
+        capacity: 1000,
+        divisor: 1,
+        soak: ring_spin_slices,
+    },
+    Run {
+        name: "ring-spin boxed items (1/10)",
+        capacity: 1000,
+        divisor: 10,
+        soak: ring_spin_boxed,
+    },
+    Run {
+        name: "ring-park",
+        capacity: 1000,
+        divisor: 1,
+        soak: ring_park_single,
+    },
+    Run {
+        name: "ring-park capacity 1 (1/100)",
+        capacity: 1,
+        divisor: 100,
+        soak: ring_park_single,
+    },
+    Run {
+        name: "ring-async two tasks",
+        capacity: 1000,
+        divisor: 1,
+        soak: ring_async_tasks,
+    },
+    Run {
+        name: "ring-async two tasks capacity 1 (1/100)",
+        capacity: 1,
+        divisor: 100,
+        soak: ring_async_tasks,
+    },
+    Run {
+        name: "ring-async thread to task",
+        capacity: 1000,
+        divisor: 1,
+        soak: ring_async_thread_to_task,
+    },
 ];
+
+/// Watches [`PROGRESS`] while `run` runs, and ends the process with a
+/// failure if no item arrives for [`STALL_LIMIT`].
+fn watched<R>(name: &str, run: impl FnOnce() -> R) -> R {
+    PROGRESS.store(0, Ordering::Relaxed);
+    let done = AtomicBool::new(false);
+    thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut last = (PROGRESS.load(Ordering::Relaxed), Instant::now());
+            while !done.load(Ordering::Relaxed) {
+                thread::sleep(Duration::from_millis(200));
+                let progress = PROGRESS.load(Ordering::Relaxed);
+                if progress != last.0 {
+                    last = (progress, Instant::now());
+                } else if last.1.elapsed() > STALL_LIMIT {
+                    eprintln!(
+                        "soak: {name} made no progress for {STALL_LIMIT:?} after {progress} items: a hang"
+                    );
+                    std::process::exit(1);
+                }
+            }
+        });
+        let result = run();
+        done.store(true, Ordering::Relaxed);
+        result
+    })
+}
 
 fn items_from_args() -> Result<u64, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -235,18 +387,24 @@ fn main() {
         eprintln!("soak: {message}");
         std::process::exit(2);
     });
-    let expected = sent_checksum(items);
-    println!("soak: {items} items through each flavour, capacity {CAPACITY}");
-    for (name, run) in RUNS {
-        let (receiver, elapsed) = run(items);
+    println!("soak: up to {items} items per run, every item and the checksum checked");
+    for run in RUNS {
+        let items = (items / run.divisor).max(1);
+        let (receiver, elapsed) = watched(run.name, || (run.soak)(items, run.capacity));
         assert_eq!(
             receiver.received, items,
-            "{name}: {} of {items} items arrived",
-            receiver.received
+            "{}: {} of {items} items arrived",
+            run.name, receiver.received
         );
-        assert_eq!(receiver.checksum, expected, "{name}: checksum mismatch");
+        assert_eq!(
+            receiver.checksum,
+            sent_checksum(items),
+            "{}: checksum mismatch",
+            run.name
+        );
         println!(
-            "{name:<42} {items} items in {:>7.2} s: {:>7.1} M items/s, checksum {:016x} ok",
+            "{:<40} {items:>10} items in {:>7.2} s: {:>7.1} M items/s, checksum {:016x} ok",
+            run.name,
             elapsed.as_secs_f64(),
             items as f64 / elapsed.as_secs_f64() / 1e6,
             receiver.checksum.0,
