@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::Instant;
 
 /// The workspace root: the parent of this crate's directory.
 pub fn workspace_root() -> PathBuf {
@@ -39,9 +40,12 @@ pub fn nightly_cargo() -> Command {
 /// if it does not succeed.
 pub fn run_step(step: &str, command: &mut Command) -> Result<(), String> {
     eprintln!("\n=== {step}: {command:?}");
+    let start = Instant::now();
     let status = command
         .status()
         .map_err(|error| format!("{step}: could not start {command:?}: {error}"))?;
+    // The time of each step, so that a slow one is easy to spot in a log.
+    eprintln!("=== {step}: {status} after {:.0?}", start.elapsed());
     if status.success() {
         Ok(())
     } else {
