@@ -4,6 +4,20 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
+/// The crates with `unsafe` code or a concurrency protocol, whose tests run
+/// under Miri and the sanitizers: one list, so that the runs cannot drift
+/// apart.
+pub const RING_CRATES: [&str; 4] = ["ring-core", "ring-spin", "ring-park", "ring-async"];
+
+/// Parses the value of a count option such as `--items 1_000_000`
+/// (underscores allowed), with an error naming `flag`.
+pub fn parse_count(flag: &str, value: &str) -> Result<u64, String> {
+    value
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("{flag} takes a whole number, not {value:?}"))
+}
+
 /// The workspace root: the parent of this crate's directory.
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

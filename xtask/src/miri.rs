@@ -6,13 +6,10 @@
 use std::ops::Range;
 use std::process::Command;
 
-use crate::command::{ensure_nightly_components, nightly_cargo, run_step};
+use crate::command::{RING_CRATES, ensure_nightly_components, nightly_cargo, run_step};
 
 /// The nightly components Miri needs.
 const COMPONENTS: [&str; 2] = ["miri", "rust-src"];
-
-/// The crates whose tests run under Miri.
-const PACKAGES: [&str; 4] = ["ring-core", "ring-spin", "ring-park", "ring-async"];
 
 /// The tests that run two threads (or tasks) at once, whose outcome depends
 /// on Miri's scheduling and weak-memory choices, made from its seed:
@@ -55,7 +52,7 @@ pub fn run() -> Result<(), String> {
         ("Tree Borrows", "-Zmiri-tree-borrows"),
     ] {
         let mut command = miri_test(flags);
-        for package in PACKAGES {
+        for package in RING_CRATES {
             command.args(["-p", package]);
         }
         run_step(&format!("miri ({model})"), &mut command)?;

@@ -14,11 +14,7 @@
 
 use std::process::Command;
 
-use crate::command::{ensure_nightly_components, nightly_cargo, run_step};
-
-/// The crates whose tests run under the sanitizers: every crate with
-/// `unsafe` code or a concurrency protocol.
-const PACKAGES: [&str; 4] = ["ring-core", "ring-spin", "ring-park", "ring-async"];
+use crate::command::{RING_CRATES, ensure_nightly_components, nightly_cargo, run_step};
 
 /// A sanitizer this xtask runs.
 #[derive(Clone, Copy, Debug)]
@@ -77,7 +73,7 @@ pub fn run(sanitizer: Sanitizer) -> Result<(), String> {
     let (options_variable, options) = sanitizer.options();
     let mut command = nightly_cargo();
     command.args(["test", "-Zbuild-std", "--target", &host_triple()?]);
-    for package in PACKAGES {
+    for package in RING_CRATES {
         command.args(["-p", package]);
     }
     command

@@ -2,7 +2,7 @@
 //! pushes `N` items (default 10^9) through each flavour across threads with
 //! every item and a running checksum checked, and reports items per second.
 
-use crate::command::{cargo, run_step};
+use crate::command::{cargo, parse_count, run_step};
 
 /// Items per flavour when `--items` is not given.
 pub const DEFAULT_ITEMS: u64 = 1_000_000_000;
@@ -28,10 +28,7 @@ pub fn soak(items: u64) -> Result<(), String> {
 pub fn run(args: &[String]) -> Result<(), String> {
     let items = match args {
         [] => DEFAULT_ITEMS,
-        [flag, items] if flag == "--items" => items
-            .replace('_', "")
-            .parse()
-            .map_err(|_| format!("--items takes a whole number, not {items:?}"))?,
+        [flag, items] if flag == "--items" => parse_count(flag, items)?,
         _ => return Err("usage: cargo xtask soak [--items N]".into()),
     };
     soak(items)

@@ -4,6 +4,7 @@
 //! concurrent tests under Miri, with both aliasing models, once per seed
 //! of `0..N` (default 64).
 
+use crate::command::parse_count;
 use crate::{fuzz, miri, soak};
 
 /// Miri seeds per concurrent test when `--seeds` is not given.
@@ -30,10 +31,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         let value = args
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        let number: u64 = value
-            .replace('_', "")
-            .parse()
-            .map_err(|_| format!("{flag} takes a whole number, not {value:?}"))?;
+        let number = parse_count(flag, value)?;
         match flag.as_str() {
             "--seeds" => options.seeds = number,
             "--fuzz-time" if number == 0 => {
