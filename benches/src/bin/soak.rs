@@ -347,6 +347,8 @@ const RUNS: [Run; 10] = [
 /// failure if no item arrives for [`STALL_LIMIT`].
 fn watched<R>(name: &str, run: impl FnOnce() -> R) -> R {
     PROGRESS.store(0, Ordering::Relaxed);
+    // Relaxed: the flag only tells the watchdog to stop looking; no data is
+    // handed over through it, and the scope's join orders the rest.
     let done = AtomicBool::new(false);
     thread::scope(|scope| {
         scope.spawn(|| {
