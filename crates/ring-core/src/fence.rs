@@ -39,7 +39,9 @@
 //! the registration, the light half becomes a full fence from then on, and
 //! [`heavy`] returns `false`: it cannot vouch for the light fences issued
 //! just before, so its caller must not sleep without a timeout on its
-//! strength.
+//! strength. A [`LightFence`] captures the choice when it is made, for hot
+//! paths that keep it beside their own data; why that stays sound is said
+//! there.
 
 #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
 mod membarrier {
@@ -175,6 +177,99 @@ pub fn light() {
     fence_under_loom();
     #[cfg(not(loom))]
     fence(Ordering::SeqCst);
+}
+
+/// The light half with the process's choice read once, when the value is
+/// made, rather than at every use: a hot path that keeps it beside its own
+/// data (as [`WaiterFlag`](crate::handshake::WaiterFlag) does, on the cache
+/// line it loads anyway) saves the load of the process-wide choice, which
+/// sits on a line of its own, at every push and pop.
+///
+/// # Why a choice read once stays sound
+///
+/// A [`LightFence`] made while `membarrier` was registered stays a compiler
+/// fence even if a later `membarrier` call fails. That is sound because the
+/// pairing argument (see the module docs) needs only that the heavy half
+/// did issue a successful `membarrier`, whenever the light fence was
+/// chosen; and every failing call makes [`heavy`] return `false`, so no
+/// waiter relies on it. One made while `membarrier` was unavailable, not yet
+/// registered, or cleared after a failure, is a full fence for good, which
+/// pairs with either form of the heavy half.
+///
+/// # Examples
+///
+/// ```
+/// let fence = ring_core::fence::LightFence::chosen();
+/// assert_eq!(fence.is_compiler_only(), ring_core::fence::is_asymmetric());
+/// fence.issue();
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct LightFence {
+    /// Whether `membarrier` was registered and working when it was made.
+    compiler_only: bool,
+}
+
+impl LightFence {
+    /// Makes the process's choice (see [`prepare`]) and captures it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let fence = ring_core::fence::LightFence::chosen();
+    /// fence.issue();
+    /// ```
+    pub fn chosen() -> Self {
+        prepare();
+        Self {
+            compiler_only: is_asymmetric(),
+        }
+    }
+
+    /// Issues the light half as chosen: a compiler fence, or a full fence.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    ///
+    /// static WAITING: AtomicBool = AtomicBool::new(false);
+    /// static PUBLISHED: AtomicBool = AtomicBool::new(false);
+    ///
+    /// let fence = ring_core::fence::LightFence::chosen();
+    /// let waiter = std::thread::spawn(|| {
+    ///     WAITING.store(true, Relaxed);
+    ///     let paired = ring_core::fence::heavy();
+    ///     PUBLISHED.load(Relaxed) || !paired
+    /// });
+    /// PUBLISHED.store(true, Relaxed);
+    /// fence.issue();
+    /// let saw_waiter = WAITING.load(Relaxed);
+    /// assert!(saw_waiter || waiter.join().unwrap());
+    /// ```
+    #[inline(always)]
+    pub fn issue(self) {
+        #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+        if self.compiler_only {
+            core::sync::atomic::compiler_fence(Ordering::SeqCst);
+            return;
+        }
+        #[cfg(loom)]
+        fence_under_loom();
+        #[cfg(not(loom))]
+        fence(Ordering::SeqCst);
+    }
+
+    /// Whether [`issue`](Self::issue) is a mere compiler fence.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let fence = ring_core::fence::LightFence::chosen();
+    /// println!("compiler fence only: {}", fence.is_compiler_only());
+    /// ```
+    pub fn is_compiler_only(self) -> bool {
+        self.compiler_only
+    }
 }
 
 /// The rare-path half of an asymmetric store-load barrier; pairs with

@@ -16,8 +16,9 @@
 //!
 //! The other side publishes first (the index store or the disconnection
 //! flag, inside ring-core), then the [`WaitState`] hook runs the active
-//! half of the handshake ([`WaiterFlag::wake_with`]): a light fence
-//! ([`ring_core::fence::light`]) and a load of `waiting`. Only if it is set
+//! half of the handshake ([`WaiterFlag::wake_with`]): a light fence (a
+//! [`ring_core::fence::LightFence`], chosen when the ring was made) and a
+//! load of `waiting`. Only if it is set
 //! does it take the flag (a compare-exchange from `true` to `false`,
 //! `Acquire`) and unpark the stored thread.
 //!
