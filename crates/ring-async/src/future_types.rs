@@ -186,7 +186,7 @@ impl<T> Push<'_, T> {
 impl<T> Future for Push<'_, T> {
     type Output = Result<(), PushError<T>>;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.value.is_none() {
@@ -228,7 +228,7 @@ pub struct Pop<'a, T> {
 impl<T> Future for Pop<'_, T> {
     type Output = Result<T, PopError>;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.get_mut().consumer.poll_pop(cx)
     }

@@ -111,30 +111,38 @@ pub(crate) enum NotReady {
 }
 
 /// Waits without blocking: tries `attempt` (which returns `Some` once the
-/// wait is over) inline, then out of line (see [`wait_slow`]).
+/// wait is over) once inline, then out of line (see [`wait_slow`]).
+///
+/// The first attempt calls `attempt` itself, not through a reference: a
+/// call through `&mut impl FnMut` goes through a shim that LLVM did not
+/// inline, which put a function call on every push and pop of a stream.
 #[inline(always)]
 pub(crate) fn wait<H: Waiting, R>(
     handle: &mut H,
     waker: &Waker,
     mut attempt: impl FnMut(&mut H) -> Option<R>,
 ) -> Result<R, NotReady> {
-    match attempt_inline(handle, &mut attempt) {
+    match attempt(handle) {
         Some(result) => Ok(result),
         None => wait_slow(handle, waker, attempt),
     }
 }
 
-/// The out-of-line part of a wait: unless the other side was last seen on
-/// this thread (where it cannot act while this task spins), it spins for a
-/// while (see [`SpinBudget`]) to catch the other side acting. Then it
+/// The out-of-line part of a wait, after a first attempt failed: a few
+/// quick looks (see [`INLINE_POLLS`]); then, unless the other side was last
+/// seen on this thread (where it cannot act while this task spins), a spin
+/// for a while (see [`SpinBudget`]) to catch the other side acting. Then it
 /// registers `waker` in its side's slot and tries once more, as the
 /// protocol of `task_slot` requires.
 #[inline(never)]
-fn wait_slow<H: Waiting, R>(
+pub(crate) fn wait_slow<H: Waiting, R>(
     handle: &mut H,
     waker: &Waker,
     mut attempt: impl FnMut(&mut H) -> Option<R>,
 ) -> Result<R, NotReady> {
+    if let Some(result) = attempt_again(handle, &mut attempt) {
+        return Ok(result);
+    }
     // loom explores the protocol, not the spinning.
     let spin = !cfg!(loom) && {
         let (mine, peer) = handle.slots();
@@ -201,17 +209,22 @@ impl<T> Producer<T> {
     /// the ring (leaving `None`) or the consumer is gone (handing it back
     /// in the error); while the ring is full, the value stays in `value`
     /// and the task of `waker` is registered.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn wait_push(
         &mut self,
         waker: &Waker,
         value: &mut Option<T>,
     ) -> Result<Result<(), PushError<T>>, NotReady> {
-        wait(self, waker, |producer| producer.attempt_push(value))
+        // The first attempt is a plain method call rather than a closure's,
+        // so that it surely inlines into the caller's loop (see `wait`).
+        match self.attempt_push(value) {
+            Some(result) => Ok(result),
+            None => wait_slow(self, waker, |producer| producer.attempt_push(value)),
+        }
     }
 
     /// [`wait_push`](Self::wait_push) as a poll.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn poll_push_value(
         &mut self,
         cx: &mut Context<'_>,
@@ -296,7 +309,7 @@ impl<T> Consumer<T> {
     /// drop(producer);
     /// assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Err(ring_async::PopError)));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn poll_pop(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, PopError>> {
         into_poll(self.wait_pop(cx.waker()), cx)
     }
@@ -304,7 +317,7 @@ impl<T> Consumer<T> {
     /// Waits for an item: `Ok` with the item, or with the error once the
     /// producer is gone and the ring drained; while the ring is empty, the
     /// task of `waker` is registered.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn wait_pop(&mut self, waker: &Waker) -> Result<Result<T, PopError>, NotReady> {
         wait(self, waker, Self::attempt_pop)
     }
