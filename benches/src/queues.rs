@@ -25,14 +25,14 @@ macro_rules! waiting_queue {
                 $channel(capacity)
             }
 
-            #[inline]
+            #[inline(always)]
             fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
                 if producer.$push(value).is_err() {
                     panic!("the consumer is gone");
                 }
             }
 
-            #[inline]
+            #[inline(always)]
             fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
                 match consumer.$pop() {
                     Ok(value) => value,
@@ -86,7 +86,7 @@ impl Queue for Rtrb {
         rtrb::RingBuffer::new(capacity)
     }
 
-    #[inline]
+    #[inline(always)]
     fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
         let mut value = value;
         while let Err(rtrb::PushError::Full(returned)) = producer.push(value) {
@@ -95,7 +95,7 @@ impl Queue for Rtrb {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
         loop {
             if let Ok(value) = consumer.pop() {
@@ -121,7 +121,7 @@ impl Queue for ArrayQueue {
         (std::sync::Arc::clone(&queue), queue)
     }
 
-    #[inline]
+    #[inline(always)]
     fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
         let mut value = value;
         while let Err(returned) = producer.push(value) {
@@ -130,7 +130,7 @@ impl Queue for ArrayQueue {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
         loop {
             if let Some(value) = consumer.pop() {

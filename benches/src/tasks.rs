@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use futures_util::FutureExt;
+
 use crate::{Item, Placement};
 
 /// One async SPSC implementation under test: how to make a ring and how to
@@ -314,17 +316,22 @@ macro_rules! async_queue {
                 $channel(capacity)
             }
 
-            async fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
-                if producer.$push(value).await.is_err() {
-                    panic!("the consumer is gone");
-                }
+            fn push<T: Item>(
+                producer: &mut Self::Producer<T>,
+                value: T,
+            ) -> impl Future<Output = ()> + Send + '_ {
+                producer.$push(value).map(|result| {
+                    if result.is_err() {
+                        panic!("the consumer is gone");
+                    }
+                })
             }
 
-            async fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
-                match consumer.$pop().await {
+            fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> impl Future<Output = T> + Send + '_ {
+                consumer.$pop().map(|result| match result {
                     Ok(value) => value,
                     Err(_) => panic!("the producer is gone"),
-                }
+                })
             }
         }
     };
@@ -359,13 +366,20 @@ impl AsyncQueue for TokioMpsc {
         tokio::sync::mpsc::channel(capacity)
     }
 
-    async fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
-        if producer.send(value).await.is_err() {
-            panic!("the consumer is gone");
-        }
+    fn push<T: Item>(
+        producer: &mut Self::Producer<T>,
+        value: T,
+    ) -> impl Future<Output = ()> + Send + '_ {
+        producer.send(value).map(|result| {
+            if result.is_err() {
+                panic!("the consumer is gone");
+            }
+        })
     }
 
-    async fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
-        consumer.recv().await.expect("the producer is gone")
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> impl Future<Output = T> + Send + '_ {
+        consumer
+            .recv()
+            .map(|result| result.expect("the producer is gone"))
     }
 }
