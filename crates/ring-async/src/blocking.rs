@@ -13,8 +13,8 @@ use crate::{Consumer, PopError, Producer, PushError};
 /// on this project's machine (a `pause` costs about a hundred cycles on
 /// its AMD EPYC), long enough to catch a peer that is about to act without
 /// a system call, as ring-park's spin phase does. Each wait that follows
-/// (after a wake-up that found nothing) spins again as a poll does, see
-/// `POLLS_BEFORE_REGISTERING`. A few polls under Miri, which runs code
+/// (after a wake-up that found nothing) spins again as a poll does, on the
+/// handle's adaptive spin budget. A few polls under Miri, which runs code
 /// thousands of times slower; none under loom, which explores the
 /// protocol, not the spinning.
 const SPIN_POLLS: u32 = if cfg!(loom) {

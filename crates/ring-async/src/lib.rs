@@ -179,9 +179,9 @@ pub struct Consumer<T> {
 /// assert_eq!(consumer.capacity(), 3);
 /// ```
 pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
-    // Decide once, before any hot path runs, whether the asymmetric fence
-    // can use `membarrier`.
-    ring_core::fence::prepare();
+    // The waiter flags of the ring's state decide, when they are made,
+    // whether the asymmetric fence can use `membarrier` (see
+    // `ring_core::fence::LightFence`).
     let (producer, consumer) = ring_core::channel_with_state(capacity);
     let producer = Producer {
         inner: producer,

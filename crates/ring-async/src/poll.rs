@@ -9,18 +9,18 @@ use crate::{
     AsyncState, Consumer, Disconnected, PopError, Producer, PushError, TryPopError, TryPushError,
 };
 
-/// How many quick looks at the ring a poll takes after its first, each
-/// after one `spin_loop` hint, before it calls the waiting code (which
-/// checks the other side's thread and spins on a budget). A streaming side
-/// finds the ring empty or full for a moment again and again; catching
-/// those moments cheaply keeps the waiting code off the hot path (in one
-/// run of the throughput benchmark, from about 55 to about 110 million
-/// items per second). None under loom, where more looks would only
+/// How many quick looks at the ring a wait takes after its first attempt
+/// failed, each after one `spin_loop` hint, before the rest of the waiting
+/// code (which checks the other side's thread and spins on a budget). A
+/// streaming side finds the ring empty or full for a moment again and
+/// again; catching those moments cheaply keeps the heavier waiting code off
+/// the path of a stream. None under loom, where more looks would only
 /// multiply the interleavings.
 const INLINE_POLLS: u32 = if cfg!(loom) { 0 } else { 8 };
 
 /// Tries `attempt` (which returns `Some` once a wait is over) once inline,
-/// the fast path of every poll, then a few more times in [`attempt_again`].
+/// the fast path of the blocking forms, then a few more times in
+/// [`attempt_again`].
 #[inline(always)]
 pub(crate) fn attempt_inline<H, R>(
     handle: &mut H,
@@ -135,7 +135,7 @@ pub(crate) fn wait<H: Waiting, R>(
 /// registers `waker` in its side's slot and tries once more, as the
 /// protocol of `task_slot` requires.
 #[inline(never)]
-pub(crate) fn wait_slow<H: Waiting, R>(
+fn wait_slow<H: Waiting, R>(
     handle: &mut H,
     waker: &Waker,
     mut attempt: impl FnMut(&mut H) -> Option<R>,

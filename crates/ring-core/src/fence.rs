@@ -36,12 +36,13 @@
 //! its first use, and the light half is a mere compiler fence only after
 //! `membarrier` was registered successfully, from when on the heavy half of
 //! every thread issues `membarrier`. Should a `membarrier` call fail after
-//! the registration, the light half becomes a full fence from then on, and
-//! [`heavy`] returns `false`: it cannot vouch for the light fences issued
-//! just before, so its caller must not sleep without a timeout on its
-//! strength. A [`LightFence`] captures the choice when it is made, for hot
-//! paths that keep it beside their own data; why that stays sound is said
-//! there.
+//! the registration, [`heavy`] returns `false`: it cannot vouch for the
+//! light fences that were compiler fences, so its caller must not sleep
+//! without a timeout on its strength. [`light`] and the [`LightFence`]s
+//! made after the failure are full fences; a [`LightFence`] captures the
+//! choice when it is made, for hot paths that keep it beside their own data
+//! (every ring's waiter flags do), so one made before stays a compiler
+//! fence, which is sound for the reason given there.
 
 #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
 mod membarrier {
@@ -57,8 +58,9 @@ mod membarrier {
 
     /// Set after registration succeeded, and cleared for good if a later
     /// `membarrier` call fails. Padded so that no other static written at
-    /// run time shares its cache line, as every push and pop of a parking
-    /// ring reads it. Read with `Relaxed`: a thread that still sees `false`
+    /// run time shares its cache line, as every [`light`](super::light)
+    /// reads it (the rings' hot paths read a copy of their own, see
+    /// `LightFence`). Read with `Relaxed`: a thread that still sees `false`
     /// issues a full fence, which is never weaker than what a `true` would
     /// allow; one that still sees a cleared `true` is covered by the failing
     /// heavy fence reporting `false`.
@@ -101,9 +103,9 @@ mod membarrier {
     }
 
     /// Issues the heavy half through `membarrier` when registered. A
-    /// failure turns the light half into a full fence from now on (so later
-    /// waits are sound again) and is reported, so that the waiter does not
-    /// rely on this one.
+    /// failure is reported, so that the waiter does not rely on this
+    /// barrier, and makes `light` and the light fences chosen from now on
+    /// full fences, which pair with whatever the heavy half does next.
     pub(super) fn heavy() -> Outcome {
         if !registered() {
             return Outcome::Unregistered;
@@ -278,9 +280,9 @@ impl LightFence {
 ///
 /// Returns whether the barrier is guaranteed to pair with every light
 /// fence issued so far. It is `false` only in the rare case where
-/// `membarrier` was registered but this call failed; the light half is a
-/// full fence from then on, but light fences issued just before may still
-/// have been compiler fences. A waiter that gets `false` must not sleep
+/// `membarrier` was registered but this call failed: light fences issued
+/// before may have been compiler fences (and a [`LightFence`] chosen before
+/// stays one), which a failed call does not pair with. A waiter that gets `false` must not sleep
 /// without a timeout on the strength of this barrier: it parks for a short
 /// while and checks again.
 ///
@@ -327,7 +329,9 @@ pub fn prepare() {
     membarrier::prepare();
 }
 
-/// Whether [`light`] is currently a mere compiler fence, for reports.
+/// Whether [`light`] is currently a mere compiler fence (and a
+/// [`LightFence`] chosen now would be one), for reports. A [`LightFence`]
+/// chosen earlier keeps the choice it made.
 ///
 /// # Examples
 ///
