@@ -171,10 +171,24 @@ fn fence_under_loom() {
 #[inline(always)]
 pub fn light() {
     #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
-    if membarrier::active() {
+    issue_light(membarrier::active());
+    #[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+    issue_light(false);
+}
+
+/// The light half as `compiler_only` says: a compiler fence where the heavy
+/// half is `membarrier` (see the module docs for why that pairs), a full
+/// fence otherwise. Off Linux, under loom and under Miri it is always the
+/// full fence, whatever `compiler_only` says.
+#[inline(always)]
+fn issue_light(compiler_only: bool) {
+    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    if compiler_only {
         core::sync::atomic::compiler_fence(Ordering::SeqCst);
         return;
     }
+    #[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+    let _ = compiler_only;
     #[cfg(loom)]
     fence_under_loom();
     #[cfg(not(loom))]
@@ -250,15 +264,7 @@ impl LightFence {
     /// ```
     #[inline(always)]
     pub fn issue(self) {
-        #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
-        if self.compiler_only {
-            core::sync::atomic::compiler_fence(Ordering::SeqCst);
-            return;
-        }
-        #[cfg(loom)]
-        fence_under_loom();
-        #[cfg(not(loom))]
-        fence(Ordering::SeqCst);
+        issue_light(self.compiler_only);
     }
 
     /// Whether [`issue`](Self::issue) is a mere compiler fence.
@@ -282,9 +288,9 @@ impl LightFence {
 /// fence issued so far. It is `false` only in the rare case where
 /// `membarrier` was registered but this call failed: light fences issued
 /// before may have been compiler fences (and a [`LightFence`] chosen before
-/// stays one), which a failed call does not pair with. A waiter that gets `false` must not sleep
-/// without a timeout on the strength of this barrier: it parks for a short
-/// while and checks again.
+/// stays one), which a failed call does not pair with. A waiter that gets
+/// `false` must not sleep without a timeout on the strength of this
+/// barrier: it parks for a short while and checks again.
 ///
 /// # Examples
 ///
