@@ -215,12 +215,7 @@ impl<T> Producer<T> {
         waker: &Waker,
         value: &mut Option<T>,
     ) -> Result<Result<(), PushError<T>>, NotReady> {
-        // The first attempt is a plain method call rather than a closure's,
-        // so that it surely inlines into the caller's loop (see `wait`).
-        match self.attempt_push(value) {
-            Some(result) => Ok(result),
-            None => wait_slow(self, waker, |producer| producer.attempt_push(value)),
-        }
+        wait(self, waker, |producer| producer.attempt_push(value))
     }
 
     /// [`wait_push`](Self::wait_push) as a poll.
