@@ -19,9 +19,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub mod batch;
+pub mod clocks;
 pub mod items;
 pub mod probe;
 pub mod queues;
+pub mod streams;
 pub mod tasks;
 
 pub use items::Item;

@@ -34,6 +34,9 @@ pub trait AsyncQueue: 'static {
     ) -> impl Future<Output = ()> + Send + '_;
     /// Pops a value, awaiting one while the ring is empty.
     fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> impl Future<Output = T> + Send + '_;
+    /// Pushes `value` from a plain thread, blocking it while the ring is
+    /// full: how a device or logging thread feeds an async service.
+    fn push_blocking<T: Item>(producer: &mut Self::Producer<T>, value: T);
 }
 
 /// A tokio multi-thread runtime with two workers, each pinned to one of the
@@ -124,7 +127,7 @@ fn on_two_tasks<R: Send + 'static>(
 }
 
 /// A tokio current-thread runtime.
-fn current_thread_runtime() -> tokio::runtime::Runtime {
+pub(crate) fn current_thread_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a tokio runtime")
@@ -300,7 +303,8 @@ macro_rules! async_queue {
         $(#[$doc:meta])*
         $queue:ident, $name:literal, $two_runtimes:literal,
         $($producer:ident)::+, $($consumer:ident)::+,
-        channel = $channel:path, push = $push:ident, pop = $pop:ident $(,)?
+        channel = $channel:path, push = $push:ident, pop = $pop:ident,
+        push_blocking = |$blocking_producer:ident, $blocking_value:ident| $push_blocking:expr $(,)?
     ) => {
         $(#[$doc])*
         #[derive(Debug)]
@@ -333,6 +337,12 @@ macro_rules! async_queue {
                     Err(_) => panic!("the producer is gone"),
                 })
             }
+
+            fn push_blocking<T: Item>($blocking_producer: &mut Self::Producer<T>, $blocking_value: T) {
+                if $push_blocking.is_err() {
+                    panic!("the consumer is gone");
+                }
+            }
         }
     };
 }
@@ -342,6 +352,7 @@ async_queue! {
     RingAsync, "ring-async", "ring-async 2×1",
     ring_async::Producer, ring_async::Consumer,
     channel = ring_async::channel, push = push, pop = pop,
+    push_blocking = |producer, value| producer.push_blocking(value),
 }
 
 async_queue! {
@@ -350,6 +361,7 @@ async_queue! {
     KanalAsync, "kanal-async", "kanal-async 2×1",
     kanal::AsyncSender, kanal::AsyncReceiver,
     channel = kanal::bounded_async, push = send, pop = recv,
+    push_blocking = |producer, value| producer.as_sync().send(value),
 }
 
 /// tokio's bounded mpsc channel, what most tokio users reach for.
@@ -381,5 +393,11 @@ impl AsyncQueue for TokioMpsc {
         consumer
             .recv()
             .map(|result| result.expect("the producer is gone"))
+    }
+
+    fn push_blocking<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+        if producer.blocking_send(value).is_err() {
+            panic!("the consumer is gone");
+        }
     }
 }

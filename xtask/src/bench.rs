@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: runs the benchmark matrix, one build variant after
 //! the other (the default build, jemalloc as the global allocator, and the
-//! two ring-core ablations), and writes the comparison report to
+//! two ring-core ablations), then the waiting workloads (paced streams,
+//! shared cores, CPU per item; the `waiting` binary), and writes the comparison report to
 //! `target/bench-report/`: `report.md`, `report.html` and `results.json`
 //! (every sample with its probe, for tools and for `--baseline`).
 //!
@@ -106,6 +107,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
         )?;
         samples.extend(read_lines(&out)?);
     }
+    let out = dir.join("waiting.jsonl");
+    let mut command = cargo();
+    command
+        .args(["run", "--release", "-p", "ring-benches", "--bin", "waiting"])
+        .args(["--", "--out"])
+        .arg(&out);
+    if options.quick {
+        command.arg("--quick");
+    }
+    if let Some(filter) = &options.filter {
+        command.args(["--filter", filter]);
+    }
+    if let Some(reps) = &options.reps {
+        command.args(["--reps", reps]);
+    }
+    run_step("waiting workloads (build and run)", &mut command)?;
+    samples.extend(read_lines(&out)?);
     if samples.is_empty() {
         return Err("bench: no sample was taken (does the filter match any point?)".into());
     }
@@ -210,6 +228,30 @@ pub fn quick_check() -> Result<(), String> {
             missing.push(format!("capacity {capacity}"));
         }
     }
+    for name in [
+        "ring-spin",
+        "ring-park",
+        "std-sync",
+        "crossbeam",
+        "ring-async",
+        "kanal-async",
+        "tokio-mpsc",
+    ] {
+        for workload in [
+            "paced 10000/s: consumer CPU",
+            "paced 10000/s: latency p99",
+            "shared cores +4",
+            "saturated: CPU per item",
+        ] {
+            if !covers(&|s| {
+                s.key.variant == "waiting"
+                    && s.key.implementation == name
+                    && s.key.workload == workload
+            }) {
+                missing.push(format!("{name} {workload}"));
+            }
+        }
+    }
     if !covers(&|s| !s.key.pinned) {
         missing.push("unpinned threads".into());
     }
@@ -224,6 +266,9 @@ pub fn quick_check() -> Result<(), String> {
         "## Allocator",
         "## Cache alignment",
         "## rigtorp's cached indices",
+        "## Paced streams",
+        "## Shared cores",
+        "## CPU time per item",
         "## Which flavour should I use?",
     ] {
         if !report.contains(heading) {

@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use crate::bench_stats::{Figure, Key, Sample, figures, ratio};
 
+mod waiting;
+
 /// The implementation the headline ratios are taken against: the fastest
 /// peer measured before this workspace.
 pub const BASELINE: &str = "rtrb";
@@ -184,7 +186,13 @@ pub fn build(
         "uncached",
         "The ring-core ablation `ablation-uncached-indices` makes each side load the other's index on every operation instead of caching it (a separate build).",
     ));
-    let advice = advice(&figures);
+    sections.push(waiting::paced(samples, &figures));
+    sections.push(waiting::shared_cores(samples, &figures));
+    sections.push(waiting::cpu_per_item(samples, &figures));
+    let mut advice = advice(&figures);
+    let last = advice.pop();
+    advice.extend(waiting::advice(samples));
+    advice.extend(last);
     Report {
         machine,
         limits,
@@ -526,7 +534,7 @@ fn advice(figures: &Measured) -> Vec<String> {
             median(ROUND_TRIP, "ring-park"),
         );
         advice.push(format!(
-            "Two threads, each with a core of its own: **ring-spin** ({} M items/s, {} ns round trip in this run). **ring-park** streams at {:.0} % of that ({} M/s, {} ns) and sleeps when idle instead of burning the core, so choose it when cores are shared or waits are long.",
+            "Two threads, each with a core of its own: **ring-spin** ({} M items/s, {} ns round trip in this run). **ring-park** streams at {:.0} % of that ({} M/s, {} ns) and sleeps when idle instead of burning the core; the paced and shared-core figures below say what that saves.",
             short(spin),
             spin_rt.map_or("–".into(), short),
             park / spin * 100.0,

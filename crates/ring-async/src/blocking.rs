@@ -8,23 +8,6 @@ use crate::poll::{NotReady, attempt_inline};
 use crate::sync::{Thread, ThreadId, thread};
 use crate::{Consumer, PopError, Producer, PushError};
 
-/// How many polls, each followed by one `spin_loop` hint, a blocking call
-/// makes before it registers its thread and parks: about 120 microseconds
-/// on this project's machine (a `pause` costs about a hundred cycles on
-/// its AMD EPYC), long enough to catch a peer that is about to act without
-/// a system call, as ring-park's spin phase does. Each wait that follows
-/// (after a wake-up that found nothing) spins again as a poll does, on the
-/// handle's adaptive spin budget. A few polls under Miri, which runs code
-/// thousands of times slower; none under loom, which explores the
-/// protocol, not the spinning.
-const SPIN_POLLS: u32 = if cfg!(loom) {
-    0
-} else if cfg!(miri) {
-    16
-} else {
-    4096
-};
-
 /// Wakes a thread blocked in `push_blocking` or `pop_blocking`.
 struct Unparker(Thread);
 
@@ -70,29 +53,17 @@ impl std::fmt::Debug for ThreadWaker {
 #[cfg(not(loom))]
 const UNPAIRED_NAP: std::time::Duration = std::time::Duration::from_millis(1);
 
-/// Drives a wait to completion on the current thread: spins on
-/// `attempt` (which looks at the ring without registering anything), then
-/// parks between waits of `wait`, which register the thread's waker. A
-/// wake-up may be spurious and `park` may return spuriously, so it loops
-/// until `wait` is over. `state` is what the wait carries between attempts
-/// (the value of a push).
-#[cfg_attr(
-    loom,
-    allow(clippy::reversed_empty_ranges, reason = "no spinning under loom")
-)]
+/// Drives a wait to completion on the current thread: parks between waits
+/// of `wait`, which spin as the handle's spinner says and then register
+/// the thread's waker. A wake-up may be spurious and `park` may return
+/// spuriously, so it loops until `wait` is over. `state` is what the wait
+/// carries between attempts (the value of a push).
 fn block_on<H, S, R>(
     handle: &mut H,
     state: &mut S,
-    mut attempt: impl FnMut(&mut H, &mut S) -> Option<R>,
     thread_waker: fn(&mut H) -> Waker,
     mut wait: impl FnMut(&mut H, &mut S, &Waker) -> Result<R, NotReady>,
 ) -> R {
-    for _ in 0..SPIN_POLLS {
-        if let Some(result) = attempt(handle, state) {
-            return result;
-        }
-        std::hint::spin_loop();
-    }
     let waker = thread_waker(handle);
     loop {
         match wait(handle, state, &waker) {
@@ -158,7 +129,6 @@ impl<T> Producer<T> {
         block_on(
             self,
             &mut value,
-            Producer::attempt_push,
             |producer| producer.thread_waker.for_current_thread().clone(),
             |producer, value, waker| producer.wait_push(waker, value),
         )
@@ -211,7 +181,6 @@ impl<T> Consumer<T> {
         block_on(
             self,
             &mut (),
-            |consumer, ()| consumer.attempt_pop(),
             |consumer| consumer.thread_waker.for_current_thread().clone(),
             |consumer, (), waker| consumer.wait_pop(waker),
         )

@@ -16,13 +16,20 @@
 //! - `ring-spin`: a waiting thread never sleeps, for the lowest latency
 //!   when each thread owns a core.
 //!
-//! A side that finds the ring empty or full first spins for a while, to
+//! A side that finds the ring empty or full first spins for a moment, to
 //! catch a peer that runs on another thread without the cost of a wake-up:
-//! up to about 60 µs, halved after each spin that ended without the peer
-//! acting and back to the full length after one that caught it, and not at
-//! all while the peer was last seen on the same thread (where it cannot act
-//! until this task yields). Then it registers its waker and returns
-//! `Pending`.
+//! by default ([`SpinPolicy::FRUGAL`]) 4 µs at most, halved after each
+//! spin that ended without the peer acting (down to 0.1 µs) and back to the
+//! full length after one that caught it, and not at all while the peer was
+//! last seen on the same thread (where it cannot act until this task
+//! yields). Then it registers its waker and returns `Pending`. So a poll
+//! holds its executor's thread for a few microseconds at most, and a paced
+//! stream costs about one registration and one wake-up per item;
+//! [`channel_with`] chooses another policy, such as
+//! [`SpinPolicy::LOW_LATENCY`] for a saturated stream between two threads
+//! of their own. A side whose spins keep missing registers in the
+//! handshake's symmetric mode, which spares it the `membarrier` call of
+//! each wait (see ring-core's `handshake` module).
 //!
 //! While neither side waits, a push or pop costs what `ring-spin`'s does
 //! plus one load of a flag: no read-modify-write on a cache line the other
@@ -103,14 +110,16 @@ mod blocking;
 mod error;
 mod future_types;
 mod poll;
-mod spin_budget;
 mod stream_sink;
 mod sync;
 mod task_slot;
 
 pub use error::Disconnected;
 pub use future_types::{Pop, Push, WaitFreeSlots, WaitItems};
+pub use ring_core::spin::SpinPolicy;
 pub use ring_core::{PopError, PushError, TryPopError, TryPushError};
+
+use ring_core::spin::Spinner;
 pub use task_slot::AsyncState;
 
 /// The writing end of a ring; see [`channel`].
@@ -134,7 +143,7 @@ pub struct Producer<T> {
     /// The waker that unparks the thread last blocked in `push_blocking`.
     thread_waker: blocking::ThreadWaker,
     /// How long the next wait spins before it registers.
-    spin_budget: spin_budget::SpinBudget,
+    spinner: Spinner,
 }
 
 /// The reading end of a ring; see [`channel`].
@@ -161,7 +170,7 @@ pub struct Consumer<T> {
     /// The waker that unparks the thread last blocked in `pop_blocking`.
     thread_waker: blocking::ThreadWaker,
     /// How long the next wait spins before it registers.
-    spin_budget: spin_budget::SpinBudget,
+    spinner: Spinner,
 }
 
 /// Creates a ring of exactly `capacity` slots and returns its two handles.
@@ -179,6 +188,36 @@ pub struct Consumer<T> {
 /// assert_eq!(consumer.capacity(), 3);
 /// ```
 pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
+    channel_with(capacity, SpinPolicy::default())
+}
+
+/// Creates a ring of exactly `capacity` slots whose handles spin as
+/// `spin_policy` says before a wait registers its waker, and returns its
+/// two handles.
+///
+/// [`channel`] uses [`SpinPolicy::FRUGAL`], which spins a few microseconds
+/// at most, so that a poll never holds its executor's thread for longer.
+/// [`SpinPolicy::LOW_LATENCY`] spins 100 µs, which keeps a saturated stream
+/// between tasks on two threads from ever registering, at the price of a
+/// burnt core on paced streams, and of an executor thread held that long by
+/// each pending poll. Each handle can change its own policy later with
+/// `set_spin_policy`. A wait never spins while the other side was last seen
+/// on the same thread.
+///
+/// # Panics
+///
+/// As [`channel`].
+///
+/// # Examples
+///
+/// ```
+/// use ring_async::SpinPolicy;
+///
+/// let (producer, consumer) = ring_async::channel_with::<u64>(1024, SpinPolicy::LOW_LATENCY);
+/// assert_eq!(producer.spin_policy(), SpinPolicy::LOW_LATENCY);
+/// assert_eq!(consumer.spin_policy(), SpinPolicy::LOW_LATENCY);
+/// ```
+pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>, Consumer<T>) {
     // The waiter flags of the ring's state decide, when they are made,
     // whether the asymmetric fence can use `membarrier` (see
     // `ring_core::fence::LightFence`).
@@ -186,17 +225,60 @@ pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
     let producer = Producer {
         inner: producer,
         thread_waker: blocking::ThreadWaker::default(),
-        spin_budget: spin_budget::SpinBudget::default(),
+        spinner: Spinner::new(spin_policy),
     };
     let consumer = Consumer {
         inner: consumer,
         thread_waker: blocking::ThreadWaker::default(),
-        spin_budget: spin_budget::SpinBudget::default(),
+        spinner: Spinner::new(spin_policy),
     };
     (producer, consumer)
 }
 
 ring_core::impl_flavour_api!(crate = "ring_async", wait_state = AsyncState);
+
+/// Writes `spin_policy` and `set_spin_policy` for a handle type.
+macro_rules! spin_policy_methods {
+    ($handle:ident) => {
+        impl<T> $handle<T> {
+            /// How this handle spins before a wait registers; see
+            /// [`channel_with`].
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// let (producer, consumer) = ring_async::channel::<u8>(4);
+            /// assert_eq!(producer.spin_policy(), ring_async::SpinPolicy::FRUGAL);
+            /// assert_eq!(consumer.spin_policy(), ring_async::SpinPolicy::FRUGAL);
+            /// ```
+            pub fn spin_policy(&self) -> SpinPolicy {
+                self.spinner.policy()
+            }
+
+            /// Makes this handle spin as `spin_policy` says before a wait
+            /// registers, from its next wait on; the other handle keeps its
+            /// own policy.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use ring_async::SpinPolicy;
+            ///
+            /// let (mut producer, mut consumer) = ring_async::channel::<u8>(4);
+            /// consumer.set_spin_policy(SpinPolicy::NEVER);
+            /// assert_eq!(consumer.spin_policy(), SpinPolicy::NEVER);
+            /// assert_eq!(producer.spin_policy(), SpinPolicy::FRUGAL);
+            /// # producer.set_spin_policy(SpinPolicy::LOW_LATENCY);
+            /// ```
+            pub fn set_spin_policy(&mut self, spin_policy: SpinPolicy) {
+                self.spinner.set_policy(spin_policy);
+            }
+        }
+    };
+}
+
+spin_policy_methods!(Producer);
+spin_policy_methods!(Consumer);
 
 // The handles are never pinned structurally: no future of this crate
 // points into them, so they may move after being polled whatever `T` is.

@@ -3,7 +3,8 @@
 
 use std::task::{Context, Poll, Waker};
 
-use crate::spin_budget::SpinBudget;
+use ring_core::spin::Spinner;
+
 use crate::task_slot::TaskSlot;
 use crate::{
     AsyncState, Consumer, Disconnected, PopError, Producer, PushError, TryPopError, TryPushError,
@@ -57,12 +58,19 @@ pub(crate) enum Side {
     Consumer,
 }
 
+/// After how many spins in a row that caught nothing a side takes its
+/// waits to be long and frequent, and registers in the handshake's
+/// symmetric mode (see ring-core's `WaiterFlag::announce_for_long_wait`),
+/// which spares each wait the `membarrier` call; ring-park uses the same
+/// rule.
+const LONG_WAIT_MISSES: u32 = 3;
+
 /// What a waiting handle gives the wait: its side, the ring's waiting
-/// state, and its own spin budget.
+/// state, and its own spinner.
 pub(crate) trait Waiting {
     const SIDE: Side;
     fn ring_state(&self) -> &AsyncState;
-    fn spin_budget(&mut self) -> &mut SpinBudget;
+    fn spinner(&mut self) -> &mut Spinner;
 
     /// This side's task slot and the other side's.
     fn slots(&self) -> (&TaskSlot, &TaskSlot) {
@@ -81,8 +89,8 @@ impl<T> Waiting for Producer<T> {
         self.inner.wait_state()
     }
 
-    fn spin_budget(&mut self) -> &mut SpinBudget {
-        &mut self.spin_budget
+    fn spinner(&mut self) -> &mut Spinner {
+        &mut self.spinner
     }
 }
 
@@ -93,8 +101,8 @@ impl<T> Waiting for Consumer<T> {
         self.inner.wait_state()
     }
 
-    fn spin_budget(&mut self) -> &mut SpinBudget {
-        &mut self.spin_budget
+    fn spinner(&mut self) -> &mut Spinner {
+        &mut self.spinner
     }
 }
 
@@ -131,9 +139,10 @@ pub(crate) fn wait<H: Waiting, R>(
 /// The out-of-line part of a wait, after a first attempt failed: a few
 /// quick looks (see [`INLINE_POLLS`]); then, unless the other side was last
 /// seen on this thread (where it cannot act while this task spins), a spin
-/// for a while (see [`SpinBudget`]) to catch the other side acting. Then it
-/// registers `waker` in its side's slot and tries once more, as the
-/// protocol of `task_slot` requires.
+/// as the handle's [`Spinner`] says, to catch the other side acting: a few
+/// microseconds at most by default, so that a poll never holds its
+/// executor's thread for long. Then it registers `waker` in its side's
+/// slot and tries once more, as the protocol of `task_slot` requires.
 #[inline(never)]
 fn wait_slow<H: Waiting, R>(
     handle: &mut H,
@@ -149,20 +158,23 @@ fn wait_slow<H: Waiting, R>(
         !mine.shares_thread_with(peer)
     };
     if spin {
-        for _ in 0..handle.spin_budget().polls() {
-            std::hint::spin_loop();
-            if let Some(result) = attempt(handle) {
-                handle.spin_budget().caught();
-                return Ok(result);
-            }
+        // The spinner is copied out and back, as `attempt` borrows the
+        // whole handle.
+        let mut spinner = *handle.spinner();
+        let caught = spinner.spin(None, || attempt(handle));
+        *handle.spinner() = spinner;
+        if let Some(result) = caught {
+            handle.slots().0.relax();
+            return Ok(result);
         }
-        handle.spin_budget().missed();
     }
-    let paired = handle.slots().0.register(waker);
+    let long = handle.spinner().consecutive_misses() >= LONG_WAIT_MISSES;
+    let paired = handle.slots().0.register(waker, long);
     if let Some(result) = attempt(handle) {
         handle.slots().0.withdraw();
         return Ok(result);
     }
+    handle.spinner().slept();
     Err(if paired {
         NotReady::Registered
     } else {

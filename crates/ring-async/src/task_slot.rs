@@ -106,9 +106,25 @@ impl TaskSlot {
     /// Returns `false` when the heavy fence could not vouch for the other
     /// side (a failing `membarrier`): the caller must then not rely on being
     /// woken, and asks to be polled again instead.
-    pub(crate) fn register(&self, waker: &Waker) -> bool {
+    ///
+    /// `long` says that this side's waits are long and frequent (its spins
+    /// keep missing): it then announces itself in the handshake's
+    /// symmetric mode (see [`WaiterFlag::announce_for_long_wait`]), which
+    /// spares each wait the `membarrier` call.
+    pub(crate) fn register(&self, waker: &Waker, long: bool) -> bool {
         self.waker.register(waker);
-        self.announcement.announce()
+        if long {
+            self.announcement.announce_for_long_wait()
+        } else {
+            self.announcement.announce()
+        }
+    }
+
+    /// This side's waits have become short (a spin caught the other side):
+    /// ends the symmetric mode, so that the other side's publications are
+    /// plain again.
+    pub(crate) fn relax(&self) {
+        self.announcement.relax();
     }
 
     /// The waiting side no longer waits: it found its condition.

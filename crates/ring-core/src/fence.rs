@@ -176,6 +176,16 @@ pub fn light() {
     issue_light(false);
 }
 
+/// A full store-load barrier on this thread alone: `fence(SeqCst)`, or
+/// under loom the read-modify-write that stands for it (see
+/// `fence_under_loom`). Two of them, one on each side of a Dekker
+/// handshake, pair without any help from [`heavy`]; the handshake's
+/// symmetric mode uses them while a waiter expects long waits.
+#[inline]
+pub(crate) fn full() {
+    issue_light(false);
+}
+
 /// The light half as `compiler_only` says: a compiler fence where the heavy
 /// half is `membarrier` (see the module docs for why that pairs), a full
 /// fence otherwise. Off Linux, under loom and under Miri it is always the

@@ -12,7 +12,7 @@
 //! after every push or pop.
 
 use crate::fence::{self, LightFence};
-use crate::sync::{AtomicBool, Ordering};
+use crate::sync::{AtomicU8, Ordering};
 
 /// One side's announcement that it is waiting, or about to wait, for the
 /// other side to move.
@@ -70,10 +70,11 @@ use crate::sync::{AtomicBool, Ordering};
 /// ```
 #[derive(Debug)]
 pub struct WaiterFlag {
-    /// Set by the waiter while it sleeps or is about to; cleared by the
-    /// side that takes the announcement to wake it, or by the waiter when it
-    /// stops waiting.
-    waiting: AtomicBool,
+    /// [`WAITING`] while the waiter sleeps or is about to; cleared by the
+    /// side that takes the announcement to wake it, or by the waiter when
+    /// it stops waiting. [`FENCED`] while the waiter relies on the
+    /// symmetric mode. Only the waiter sets either bit.
+    state: AtomicU8,
     /// The light half, chosen when the flag was made and kept on the line
     /// that [`wake_with`](Self::wake_with) loads anyway. Loading the
     /// process-wide choice (through the GOT, from a line of its own) at
@@ -82,10 +83,19 @@ pub struct WaiterFlag {
     light: LightFence,
 }
 
+/// A waiter announced itself and has not been taken or withdrawn.
+const WAITING: u8 = 1;
+/// The symmetric mode: the waiter asks every waker to issue a full fence
+/// between its publication and its look at the flag, and pairs with that
+/// by a full fence of its own instead of the heavy half. Set and cleared
+/// only by the waiter, and relied on only after a heavy fence that came
+/// after it was set (see [`WaiterFlag::announce_for_long_wait`]).
+const FENCED: u8 = 2;
+
 impl Default for WaiterFlag {
     fn default() -> Self {
         Self {
-            waiting: AtomicBool::new(false),
+            state: AtomicU8::new(0),
             light: LightFence::chosen(),
         }
     }
@@ -95,6 +105,11 @@ impl WaiterFlag {
     /// The waiter's half: announces that it is about to sleep, then issues
     /// the heavy fence. The caller then checks its condition once more and
     /// sleeps only if it still does not hold.
+    ///
+    /// This also ends the symmetric mode (see
+    /// [`announce_for_long_wait`](Self::announce_for_long_wait)), so that
+    /// wakers stop fencing: a waiter whose waits are short, because the
+    /// other side is busy, calls this one.
     ///
     /// Returns the heavy fence's verdict (see
     /// [`fence::heavy`]): when it is `false`, the
@@ -113,16 +128,76 @@ impl WaiterFlag {
     pub fn announce(&self) -> bool {
         // Release: whatever the waiter stored to be woken by (its thread,
         // its waker) is visible to a waker whose Acquire compare-exchange in
-        // `wake_with` reads this `true`.
-        self.waiting.store(true, Ordering::Release);
+        // `wake_with` reads this announcement.
+        self.state.store(WAITING, Ordering::Release);
         // The waiter's store-load barrier: this store comes before the
         // loads of the caller's re-check, for every thread that issued the
         // light half.
         fence::heavy()
     }
 
+    /// The waiter's half for a waiter that expects to sleep for long, and
+    /// often (a consumer fed at a paced rate): like
+    /// [`announce`](Self::announce), but in the symmetric mode, which
+    /// replaces the heavy fence (a `membarrier` system call, which also
+    /// interrupts every core that runs the other side) by a plain full
+    /// fence. The price is paid by the wakers: while the mode lasts, every
+    /// publication of the other side issues a full fence and loads the flag
+    /// again, which a stream whose waiter sleeps often does not notice.
+    ///
+    /// The first announcement in the mode sets the mode's mark and then issues
+    /// the heavy fence, which makes every waker's later look at the flag
+    /// see the mode; only the announcements after it rely on the wakers'
+    /// fences. If that heavy fence failed, the mode is dropped again.
+    /// [`announce`](Self::announce) or [`relax`](Self::relax) end it.
+    ///
+    /// # Why no wake-up is lost
+    ///
+    /// A waker that finds the mode's mark issues a full fence and loads the flag
+    /// again; with the waiter's full fence after its store, that is
+    /// Dekker's pattern with a store-load barrier on both sides. A waker
+    /// that does not find the mode's mark (where the waiter already relies on
+    /// it) loaded the flag before the heavy fence that established the
+    /// mode: its publication came before that load, so the heavy fence
+    /// made it visible before the establishing announcement's re-check,
+    /// and so before this one's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let flag = ring_core::handshake::WaiterFlag::default();
+    /// let paired = flag.announce_for_long_wait(); // Establishes the mode.
+    /// flag.withdraw();
+    /// assert!(flag.is_fenced() || !paired);
+    /// assert!(flag.announce_for_long_wait()); // A full fence only.
+    /// flag.withdraw();
+    /// flag.relax();
+    /// assert!(!flag.is_fenced());
+    /// ```
+    #[must_use = "a `false` means the waiter must not sleep without a timeout"]
+    pub fn announce_for_long_wait(&self) -> bool {
+        // Relaxed: only this waiter writes the FENCED bit, so it reads its
+        // own latest write.
+        let established = self.state.load(Ordering::Relaxed) & FENCED != 0;
+        // Release: as in `announce`.
+        self.state.store(WAITING | FENCED, Ordering::Release);
+        if established {
+            fence::full();
+            return true;
+        }
+        let paired = fence::heavy();
+        if !paired {
+            // The mode was not established: wakers may still look without
+            // fencing. Drop it, so that the next announcement tries again.
+            // Release: as in `announce`; the store keeps the announcement.
+            self.state.store(WAITING, Ordering::Release);
+        }
+        paired
+    }
+
     /// The waiter's way out: it found its condition after all, or woke up,
-    /// and is no longer waiting. Wakers stop taking the slow path.
+    /// and is no longer waiting. Wakers stop taking the slow path (unless
+    /// the symmetric mode lasts).
     ///
     /// # Examples
     ///
@@ -135,10 +210,35 @@ impl WaiterFlag {
     #[inline]
     pub fn withdraw(&self) {
         // Relaxed: only the waiter sets the flag, so this store cannot
-        // cover a newer announcement; a waker that already took the flag
-        // merely wakes a waiter that is awake, which every waiter tolerates
-        // (wake-ups may be spurious).
-        self.waiting.store(false, Ordering::Relaxed);
+        // cover a newer announcement, and it keeps the waiter's own mode
+        // bit; a waker that already took the announcement merely wakes a
+        // waiter that is awake, which every waiter tolerates (wake-ups may
+        // be spurious).
+        let mode = self.state.load(Ordering::Relaxed) & FENCED;
+        self.state.store(mode, Ordering::Relaxed);
+    }
+
+    /// Ends the symmetric mode while the waiter is not waiting, so that
+    /// the wakers' publications are plain again: a waiter whose waits have
+    /// become short calls it. Costs one load when the mode is off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let flag = ring_core::handshake::WaiterFlag::default();
+    /// let _ = flag.announce_for_long_wait();
+    /// flag.withdraw();
+    /// flag.relax();
+    /// assert!(!flag.is_fenced());
+    /// ```
+    #[inline]
+    pub fn relax(&self) {
+        // Relaxed: only the waiter writes the mode; a waker that still
+        // sees it merely fences once too often.
+        if self.state.load(Ordering::Relaxed) & FENCED != 0 {
+            let waiting = self.state.load(Ordering::Relaxed) & WAITING;
+            self.state.store(waiting, Ordering::Relaxed);
+        }
     }
 
     /// The active side's half, run after it published a change: if a
@@ -149,6 +249,8 @@ impl WaiterFlag {
     /// When nobody waits this costs the light fence (a compiler fence where
     /// `membarrier` is available) and one `Relaxed` load of a cache line
     /// that only a waiting side writes: no read-modify-write, no call.
+    /// While the waiter is in the symmetric mode, it also costs a full
+    /// fence and a second load, out of line.
     ///
     /// # Examples
     ///
@@ -167,22 +269,42 @@ impl WaiterFlag {
         // Relaxed: the fence pair orders this load against the waiter's
         // store (see the type's docs); the compare-exchange below acquires
         // what the waking needs.
-        if self.waiting.load(Ordering::Relaxed) {
-            self.take_and_wake(wake);
+        let state = self.state.load(Ordering::Relaxed);
+        if state != 0 {
+            self.take_and_wake(state, wake);
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn take_and_wake(&self, wake: impl FnOnce()) {
-        // Acquire: pairs with the Release store in `announce`, so what the
-        // waiter stored to be woken by is visible to `wake`. A
-        // compare-exchange rather than a swap: when the waiter has already
-        // withdrawn, nothing is written, so a stale `false` never lands on
-        // top of a newer announcement in the flag's modification order.
+    fn take_and_wake(&self, mut state: u8, wake: impl FnOnce()) {
+        if state & FENCED != 0 {
+            // The symmetric mode: this fence pairs with the waiter's full
+            // fence (see `announce_for_long_wait`), and the load after it
+            // sees an announcement that the one before may have missed.
+            fence::full();
+            // Relaxed: ordered by the fence pair, as in `wake_with`.
+            state = self.state.load(Ordering::Relaxed);
+        }
+        if state & WAITING == 0 {
+            return;
+        }
+        // Acquire: pairs with the Release store of the announcement, so
+        // what the waiter stored to be woken by is visible to `wake`. A
+        // compare-exchange rather than a store: when the waiter has
+        // already withdrawn, nothing is written, so a stale value never
+        // lands on top of a newer announcement in the flag's modification
+        // order. A failure means the waiter withdrew (it is awake) or
+        // announced itself anew after this side's publication, when its
+        // re-check sees that publication: either way no wake-up is owed.
         if self
-            .waiting
-            .compare_exchange(true, false, Ordering::Acquire, Ordering::Relaxed)
+            .state
+            .compare_exchange(
+                state,
+                state & !WAITING,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            )
             .is_ok()
         {
             wake();
@@ -200,6 +322,20 @@ impl WaiterFlag {
     /// assert!(!flag.is_announced());
     /// ```
     pub fn is_announced(&self) -> bool {
-        self.waiting.load(Ordering::Relaxed)
+        self.state.load(Ordering::Relaxed) & WAITING != 0
+    }
+
+    /// Whether the waiter is in the symmetric mode (see
+    /// [`announce_for_long_wait`](Self::announce_for_long_wait)); for
+    /// assertions and debugging, like [`is_announced`](Self::is_announced).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let flag = ring_core::handshake::WaiterFlag::default();
+    /// assert!(!flag.is_fenced());
+    /// ```
+    pub fn is_fenced(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & FENCED != 0
     }
 }

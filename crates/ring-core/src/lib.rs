@@ -97,7 +97,9 @@
 //!
 //! # Features
 //!
-//! - `std` (default): `std::error::Error` for the error types. Without it
+//! - `std` (default): `std::error::Error` for the error types, and the
+//!   [`spin`] module (the spinning policy of the flavours that sleep, which
+//!   needs a clock). Without it
 //!   the crate is `no_std` and needs only `alloc`.
 //! - `ablation-unpadded-indices`, `ablation-uncached-indices`: benchmark
 //!   builds only, see above.
@@ -124,6 +126,9 @@ pub mod handshake;
 mod positions;
 mod producer;
 mod shared;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod spin;
 mod storage;
 mod sync;
 mod wait_state;

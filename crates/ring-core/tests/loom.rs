@@ -201,3 +201,82 @@ fn waiter_flag_never_misses_both_ways() {
         );
     });
 }
+
+/// The handshake's symmetric mode: a waiter that established the mode in
+/// an earlier wait announces itself with a full fence only, while the
+/// publisher stores and then looks for it (fencing when it sees the mode).
+/// In every interleaving at least one of them sees the other, and a
+/// `relax` racing with nothing leaves the flag plain.
+#[test]
+fn waiter_flag_in_the_symmetric_mode_never_misses_both_ways() {
+    use loom::sync::atomic::AtomicBool;
+    use ring_core::handshake::WaiterFlag;
+
+    loom::model(|| {
+        let flag = loom::sync::Arc::new(WaiterFlag::default());
+        // The earlier wait that established the mode.
+        assert!(flag.announce_for_long_wait());
+        flag.withdraw();
+        assert!(flag.is_fenced());
+        let published = loom::sync::Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let flag = loom::sync::Arc::clone(&flag);
+            let published = loom::sync::Arc::clone(&published);
+            thread::spawn(move || {
+                assert!(flag.announce_for_long_wait(), "an established mode pairs");
+                let saw = published.load(Ordering::Relaxed);
+                if saw {
+                    flag.withdraw();
+                }
+                saw
+            })
+        };
+        published.store(true, Ordering::Relaxed);
+        let mut woken = false;
+        flag.wake_with(|| woken = true);
+        let waiter_saw_value = waiter.join().unwrap();
+        assert!(
+            waiter_saw_value || woken,
+            "the waiter would sleep and nobody would wake it"
+        );
+        assert!(
+            !flag.is_announced(),
+            "the announcement was taken or withdrawn"
+        );
+        assert!(flag.is_fenced(), "only the waiter ends the mode");
+        flag.relax();
+        assert!(!flag.is_fenced());
+    });
+}
+
+/// A waiter that establishes the symmetric mode while the publisher runs:
+/// the establishing announcement pairs through the heavy fence.
+#[test]
+fn waiter_flag_establishing_the_symmetric_mode_never_misses_both_ways() {
+    use loom::sync::atomic::AtomicBool;
+    use ring_core::handshake::WaiterFlag;
+
+    loom::model(|| {
+        let flag = loom::sync::Arc::new(WaiterFlag::default());
+        let published = loom::sync::Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let flag = loom::sync::Arc::clone(&flag);
+            let published = loom::sync::Arc::clone(&published);
+            thread::spawn(move || {
+                assert!(
+                    flag.announce_for_long_wait(),
+                    "loom's heavy fence always pairs"
+                );
+                published.load(Ordering::Relaxed)
+            })
+        };
+        published.store(true, Ordering::Relaxed);
+        let mut woken = false;
+        flag.wake_with(|| woken = true);
+        let waiter_saw_value = waiter.join().unwrap();
+        assert!(
+            waiter_saw_value || woken,
+            "the waiter would sleep and nobody would wake it"
+        );
+    });
+}

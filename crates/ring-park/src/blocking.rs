@@ -1,34 +1,16 @@
-//! The waiting operations: spin briefly, then park until the other side
-//! moves, the deadline passes, or the other side is gone.
+//! The waiting operations: spin briefly (as the handle's
+//! [`SpinPolicy`](ring_core::spin::SpinPolicy) says), then park until the
+//! other side moves, the deadline passes, or the other side is gone.
 
 use std::time::{Duration, Instant};
 
-use crate::park_state::Woken;
+use ring_core::spin::Spinner;
+
+use crate::park_state::{ParkState, Woken};
 use crate::{
     Consumer, PopError, PopTimeoutError, Producer, PushError, PushTimeoutError, TryPopError,
     TryPushError,
 };
-
-/// How many polls, each followed by one `spin_loop` hint, a waiting side
-/// makes before it yields and then parks: about 120 microseconds on this
-/// project's machine, longer than a park and wake-up round trip (tens of
-/// microseconds, more when the hypervisor has descheduled an idle vCPU).
-/// A shorter spin lets a stalled peer send a streaming side to sleep, and
-/// the wake-ups then cost more than the spinning saved: with 256 polls
-/// ring-park streamed at 0.35 of ring-spin's rate, with 4096 at 0.74. A
-/// side that waits for long burns these microseconds once per wait. Under
-/// Miri, which runs code thousands of times slower, a few polls suffice.
-#[cfg(not(loom))]
-const SPIN_POLLS: u32 = if cfg!(miri) { 16 } else { 4096 };
-/// How many times it yields its core after spinning, for a peer that needs
-/// the core to make progress, before it parks.
-#[cfg(not(loom))]
-const YIELDS: u32 = 2;
-
-/// How many polls pass between two looks at the clock while spinning
-/// towards a deadline.
-#[cfg(not(loom))]
-const POLLS_PER_CLOCK_CHECK: u32 = 256;
 
 /// How many polls `push` and `pop` make inline, each followed by a
 /// `spin_loop` hint, before they call the out-of-line waiting code. A
@@ -41,62 +23,66 @@ const POLLS_PER_CLOCK_CHECK: u32 = 256;
 /// would multiply the interleavings to explore.
 const INLINE_POLLS: u32 = if cfg!(loom) { 1 } else { 8 };
 
-/// What a waiting side does next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(loom, allow(dead_code, reason = "loom parks at once"))]
-enum Next {
-    /// Look at the ring again.
-    Retry,
-    /// Spinning is over: park until woken.
-    Park,
-    /// The deadline passed: one last look, then give up.
-    GiveUp,
-}
+/// After how many spins in a row that caught nothing a side takes its
+/// waits to be long and frequent, and parks in the handshake's symmetric
+/// mode (see `Parker::wait`). A stream whose other side is busy misses a
+/// spin now and then (a hiccup of the machine) and catches the next one,
+/// which ends the mode, so that mode and its fence on every publication of
+/// the other side stay with slow streams.
+const LONG_WAIT_MISSES: u32 = 3;
 
-/// The phases of a wait: spinning, yielding, parking. The deadline ends
-/// spinning early, so that a short timeout is not overrun by the spin
-/// phase and an expired one costs no system call.
-struct Patience {
-    #[cfg_attr(loom, allow(dead_code, reason = "loom parks at once"))]
-    polls: u32,
-    #[cfg_attr(loom, allow(dead_code, reason = "loom parks at once"))]
+/// Spins on `attempt` as the handle's spinner says (see
+/// [`ring_core::spin`]), unless the deadline has passed. loom explores the
+/// handshake, not the spinning or the clock: one attempt there.
+#[inline]
+fn spin<R>(
+    spinner: &mut Spinner,
     deadline: Option<Instant>,
+    mut attempt: impl FnMut() -> Option<R>,
+) -> Option<R> {
+    if cfg!(loom) {
+        attempt()
+    } else {
+        spinner.spin(deadline, attempt)
+    }
 }
 
-impl Patience {
-    fn new(deadline: Option<Instant>) -> Self {
-        Self { polls: 0, deadline }
-    }
+/// Whether `deadline` has passed; never under loom, which models no clock.
+fn passed(deadline: Option<Instant>) -> bool {
+    !cfg!(loom) && deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
 
-    /// Waits a little without the kernel, or says it is time to park or to
-    /// give up.
-    #[cfg(not(loom))]
-    #[inline]
-    fn next(&mut self) -> Next {
-        if self.polls % POLLS_PER_CLOCK_CHECK == 0
-            && self
-                .deadline
-                .is_some_and(|deadline| Instant::now() >= deadline)
-        {
-            return Next::GiveUp;
+/// One push attempt of the value in `value`, which stays there while the
+/// ring is full.
+#[inline]
+fn attempt_push<T>(
+    inner: &mut ring_core::Producer<T, ParkState>,
+    value: &mut Option<T>,
+) -> Option<Result<(), PushTimeoutError<T>>> {
+    let item = value
+        .take()
+        .expect("the value is put back after each attempt");
+    match inner.try_push(item) {
+        Ok(()) => Some(Ok(())),
+        Err(TryPushError::Full(returned)) => {
+            *value = Some(returned);
+            None
         }
-        self.polls += 1;
-        if self.polls <= SPIN_POLLS {
-            std::hint::spin_loop();
-            Next::Retry
-        } else if self.polls <= SPIN_POLLS + YIELDS {
-            std::thread::yield_now();
-            Next::Retry
-        } else {
-            Next::Park
+        Err(TryPushError::Disconnected(returned)) => {
+            Some(Err(PushTimeoutError::Disconnected(returned)))
         }
     }
+}
 
-    /// loom explores the handshake, not the spinning or the clock: park at
-    /// once.
-    #[cfg(loom)]
-    fn next(&mut self) -> Next {
-        Next::Park
+/// One pop attempt.
+#[inline]
+fn attempt_pop<T>(
+    inner: &mut ring_core::Consumer<T, ParkState>,
+) -> Option<Result<T, PopTimeoutError>> {
+    match inner.try_pop() {
+        Ok(value) => Some(Ok(value)),
+        Err(TryPopError::Empty) => None,
+        Err(TryPopError::Disconnected) => Some(Err(PopTimeoutError::Disconnected)),
     }
 }
 
@@ -196,40 +182,44 @@ impl<T> Producer<T> {
         self.push_until(value, Some(deadline))
     }
 
+    /// The waiting part of every push: spin (see [`ring_core::spin`]),
+    /// then park until woken, and look again after each wake-up.
     #[inline(never)]
     fn push_until(
         &mut self,
-        mut value: T,
+        value: T,
         deadline: Option<Instant>,
     ) -> Result<(), PushTimeoutError<T>> {
-        let mut patience = Patience::new(deadline);
+        let Self {
+            inner,
+            registered_thread,
+            spinner,
+        } = self;
+        let mut value = Some(value);
+        if let Some(outcome) = spin(spinner, deadline, || attempt_push(inner, &mut value)) {
+            inner.wait_state().producer.relax();
+            return outcome;
+        }
+        let long = spinner.consecutive_misses() >= LONG_WAIT_MISSES;
+        spinner.slept();
         loop {
-            match self.inner.try_push(value) {
-                Ok(()) => return Ok(()),
-                Err(TryPushError::Disconnected(returned)) => {
-                    return Err(PushTimeoutError::Disconnected(returned));
-                }
-                Err(TryPushError::Full(returned)) => value = returned,
-            }
-            let give_up = match patience.next() {
-                Next::Retry => false,
-                Next::GiveUp => true,
-                Next::Park => {
-                    let inner = &self.inner;
-                    let ready = || !inner.is_full() || inner.is_disconnected();
-                    let parker = &inner.wait_state().producer;
-                    parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut
-                }
+            let timed_out = passed(deadline) || {
+                let ready = || !inner.is_full() || inner.is_disconnected();
+                let parker = &inner.wait_state().producer;
+                parker.wait(registered_thread, ready, deadline, long) == Woken::TimedOut
             };
-            if give_up {
-                // One last try: space may have appeared at the deadline.
-                return match self.inner.try_push(value) {
-                    Ok(()) => Ok(()),
-                    Err(TryPushError::Full(returned)) => Err(PushTimeoutError::Timeout(returned)),
-                    Err(TryPushError::Disconnected(returned)) => {
-                        Err(PushTimeoutError::Disconnected(returned))
-                    }
-                };
+            // After a wake-up, and once more at the deadline: space may
+            // have appeared. A wake-up that finds none was spurious, and
+            // the handle parks again without spinning: a spin now would
+            // only burn the time that parking saves.
+            if let Some(outcome) = attempt_push(inner, &mut value) {
+                return outcome;
+            }
+            if timed_out {
+                let value = value
+                    .take()
+                    .expect("the value is put back after each attempt");
+                return Err(PushTimeoutError::Timeout(value));
             }
         }
     }
@@ -332,31 +322,32 @@ impl<T> Consumer<T> {
         std::iter::from_fn(move || self.pop().ok())
     }
 
+    /// The waiting part of every pop, as [`Producer::push_until`].
     #[inline(never)]
     fn pop_until(&mut self, deadline: Option<Instant>) -> Result<T, PopTimeoutError> {
-        let mut patience = Patience::new(deadline);
+        let Self {
+            inner,
+            registered_thread,
+            spinner,
+        } = self;
+        if let Some(outcome) = spin(spinner, deadline, || attempt_pop(inner)) {
+            inner.wait_state().consumer.relax();
+            return outcome;
+        }
+        let long = spinner.consecutive_misses() >= LONG_WAIT_MISSES;
+        spinner.slept();
         loop {
-            match self.inner.try_pop() {
-                Ok(value) => return Ok(value),
-                Err(TryPopError::Disconnected) => return Err(PopTimeoutError::Disconnected),
-                Err(TryPopError::Empty) => {}
-            }
-            let give_up = match patience.next() {
-                Next::Retry => false,
-                Next::GiveUp => true,
-                Next::Park => {
-                    let inner = &self.inner;
-                    let ready = || !inner.is_empty() || inner.is_disconnected();
-                    let parker = &inner.wait_state().consumer;
-                    parker.wait(&mut self.registered_thread, ready, deadline) == Woken::TimedOut
-                }
+            let timed_out = passed(deadline) || {
+                let ready = || !inner.is_empty() || inner.is_disconnected();
+                let parker = &inner.wait_state().consumer;
+                parker.wait(registered_thread, ready, deadline, long) == Woken::TimedOut
             };
-            if give_up {
-                // One last try: an item may have arrived at the deadline.
-                return self.inner.try_pop().map_err(|error| match error {
-                    TryPopError::Empty => PopTimeoutError::Timeout,
-                    TryPopError::Disconnected => PopTimeoutError::Disconnected,
-                });
+            // As in `push_until`.
+            if let Some(outcome) = attempt_pop(inner) {
+                return outcome;
+            }
+            if timed_out {
+                return Err(PopTimeoutError::Timeout);
             }
         }
     }

@@ -78,11 +78,17 @@ impl Parker {
     /// `registered` is the waiting handle's memory of the thread it last
     /// stored here: the mutex is locked only when the handle waits on a new
     /// thread, so a waker's lock rarely meets the waiter's.
+    ///
+    /// `long` says that the waits of this side are long and frequent (its
+    /// spins keep missing): it then announces itself in the handshake's
+    /// symmetric mode (see [`WaiterFlag::announce_for_long_wait`]), which
+    /// spares each wait the `membarrier` call.
     pub(crate) fn wait(
         &self,
         registered: &mut Option<ThreadId>,
         ready: impl FnOnce() -> bool,
         deadline: Option<std::time::Instant>,
+        long: bool,
     ) -> Woken {
         let current = thread::current();
         if *registered != Some(current.id()) {
@@ -95,7 +101,11 @@ impl Parker {
         // The announcement is a Release store followed by the heavy fence:
         // the thread stored above is visible to the waker that takes it, and
         // `ready` loads the ring only after the announcement.
-        let paired = self.announcement.announce();
+        let paired = if long {
+            self.announcement.announce_for_long_wait()
+        } else {
+            self.announcement.announce()
+        };
         if ready() {
             self.announcement.withdraw();
             return Woken::Retry;
@@ -115,6 +125,14 @@ impl Parker {
         };
         self.announcement.withdraw();
         woken
+    }
+
+    /// This side's waits have become short (a spin caught the other side):
+    /// ends the symmetric mode, so that the other side's publications are
+    /// plain again.
+    #[inline]
+    pub(crate) fn relax(&self) {
+        self.announcement.relax();
     }
 
     /// The busy side's half: after publishing, unpark the waiting side if

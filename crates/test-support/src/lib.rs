@@ -153,3 +153,68 @@ pub fn drop_in_order<A, B>(first: A, second: B) {
     drop(first);
     drop(second);
 }
+
+/// The calling thread's on-CPU time so far, from Linux's
+/// `/proc/thread-self/schedstat` (nanoseconds), or `None` elsewhere.
+///
+/// # Examples
+///
+/// ```
+/// if let Some(spent) = test_support::thread_cpu_time() {
+///     assert!(spent > std::time::Duration::ZERO);
+/// }
+/// ```
+pub fn thread_cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+/// Whether CPU time is worth measuring in this run: not under Miri or a
+/// sanitizer (whose runs `cargo xtask` marks with their options), which
+/// multiply the cost of every instruction.
+///
+/// # Examples
+///
+/// ```
+/// assert!(!test_support::cpu_time_is_meaningful() || !cfg!(miri));
+/// ```
+pub fn cpu_time_is_meaningful() -> bool {
+    !cfg!(miri)
+        && std::env::var_os("TSAN_OPTIONS").is_none()
+        && std::env::var_os("ASAN_OPTIONS").is_none()
+}
+
+/// Sends `rate` numbers a second for `duration` through `push` from a new
+/// thread, sleeping until each is due, and returns the thread: the feed of
+/// the paced-stream CPU tests.
+///
+/// # Examples
+///
+/// ```
+/// let (sender, receiver) = std::sync::mpsc::channel();
+/// let feed = test_support::paced_feed(1_000, std::time::Duration::from_millis(5), move |n| {
+///     sender.send(n).unwrap();
+/// });
+/// feed.join().unwrap();
+/// assert_eq!(receiver.iter().count(), 5);
+/// ```
+pub fn paced_feed(
+    rate: u64,
+    duration: Duration,
+    mut push: impl FnMut(u64) + Send + 'static,
+) -> thread::JoinHandle<()> {
+    thread::spawn(move || {
+        let count = (rate as f64 * duration.as_secs_f64()) as u64;
+        let period = Duration::from_secs_f64(1.0 / rate as f64);
+        let start = std::time::Instant::now();
+        for index in 0..count {
+            let due = start + period.mul_f64(index as f64);
+            let now = std::time::Instant::now();
+            if due > now {
+                thread::sleep(due - now);
+            }
+            push(index);
+        }
+    })
+}

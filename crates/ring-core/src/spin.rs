@@ -1,0 +1,410 @@
+//! How long a waiting side spins before it sleeps, and how that length
+//! adapts to what spinning achieved: the policy shared by the flavours
+//! that sleep (ring-park parks the thread, ring-async returns `Pending`).
+//!
+//! Spinning pays only when the other side acts within about the time a
+//! sleep and a wake-up cost (a few microseconds of CPU on each side, and
+//! tens of microseconds of latency on a VM). A side fed at 10 000 items a
+//! second waits 100 µs per item: a spin long enough to catch that burns
+//! the core the flavour exists to save, and on a machine whose cores are
+//! shared it steals the time slice that the other side needs to act. So
+//! the default, [`SpinPolicy::FRUGAL`], spins a few microseconds at most,
+//! and less after each spin that caught nothing. A stream whose other side
+//! mostly acts within the spin keeps the full length, because one catch
+//! restores it.
+
+use core::time::Duration;
+use std::time::Instant;
+
+/// How long a waiting side spins before it sleeps: between a shortest and
+/// a longest spin, halving after each spin that ended without the other
+/// side acting and back to the longest after one that caught it.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use ring_core::spin::SpinPolicy;
+///
+/// assert_eq!(SpinPolicy::default(), SpinPolicy::FRUGAL);
+/// let latency = SpinPolicy::fixed(Duration::from_micros(100));
+/// assert_eq!(latency.shortest(), latency.longest());
+/// assert_eq!(SpinPolicy::NEVER.longest(), Duration::ZERO);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpinPolicy {
+    shortest: Duration,
+    longest: Duration,
+}
+
+impl SpinPolicy {
+    /// The default: at most 4 µs, down to 0.5 µs while spins keep missing.
+    /// A paced stream costs about one sleep and one wake-up per item and no
+    /// spinning to speak of; a saturated stream, whose other side acts
+    /// within nanoseconds, rarely sleeps at all.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// assert!(SpinPolicy::FRUGAL.longest() <= Duration::from_micros(10));
+    /// ```
+    pub const FRUGAL: Self = Self {
+        shortest: Duration::from_nanos(100),
+        longest: Duration::from_micros(4),
+    };
+
+    /// For the lowest latency when each side has a core of its own: a spin
+    /// of 100 µs on every wait, longer than most wake-ups take, so that a
+    /// stream whose other side runs rarely sleeps. It burns up to a whole
+    /// core on a stream paced at 10 000 items a second or more, and
+    /// competes with the other side for a shared core.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// assert_eq!(SpinPolicy::LOW_LATENCY.shortest(), Duration::from_micros(100));
+    /// ```
+    pub const LOW_LATENCY: Self = Self::fixed(Duration::from_micros(100));
+
+    /// No spinning: sleep as soon as the ring is found full or empty (after
+    /// the few polls that `push` and `pop` make inline).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// assert!(SpinPolicy::NEVER.longest().is_zero());
+    /// ```
+    pub const NEVER: Self = Self::fixed(Duration::ZERO);
+
+    /// A spin that adapts between `shortest` and `longest`.
+    ///
+    /// # Panics
+    ///
+    /// If `shortest` is longer than `longest`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// let policy = SpinPolicy::adaptive(Duration::from_micros(1), Duration::from_micros(20));
+    /// assert_eq!(policy.longest(), Duration::from_micros(20));
+    /// ```
+    pub const fn adaptive(shortest: Duration, longest: Duration) -> Self {
+        assert!(
+            shortest.as_nanos() <= longest.as_nanos(),
+            "the shortest spin is longer than the longest"
+        );
+        Self { shortest, longest }
+    }
+
+    /// A spin of `duration` on every wait, whatever it achieved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// let policy = SpinPolicy::fixed(Duration::from_micros(30));
+    /// assert_eq!(policy.shortest(), Duration::from_micros(30));
+    /// ```
+    pub const fn fixed(duration: Duration) -> Self {
+        Self {
+            shortest: duration,
+            longest: duration,
+        }
+    }
+
+    /// The shortest spin.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// assert_eq!(SpinPolicy::FRUGAL.shortest(), Duration::from_nanos(500));
+    /// ```
+    pub const fn shortest(self) -> Duration {
+        self.shortest
+    }
+
+    /// The longest spin.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// assert_eq!(SpinPolicy::FRUGAL.longest(), Duration::from_micros(4));
+    /// ```
+    pub const fn longest(self) -> Duration {
+        self.longest
+    }
+}
+
+impl Default for SpinPolicy {
+    fn default() -> Self {
+        Self::FRUGAL
+    }
+}
+
+/// How many polls pass between two looks at the clock: a look costs about
+/// as much as a few polls, and a few polls take well under a microsecond.
+const POLLS_PER_CLOCK_LOOK: u32 = 8;
+
+/// Under Miri, which runs code thousands of times slower and whose clock
+/// follows the interpreter, a spin ends after this many polls at most.
+const MIRI_POLLS: u32 = 16;
+
+/// One handle's spinning: its [`SpinPolicy`] and the length of its next
+/// spin. Each waiting handle of a flavour keeps one.
+///
+/// # Examples
+///
+/// A wait that spins on a condition, then would sleep:
+///
+/// ```
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use ring_core::spin::{SpinPolicy, Spinner};
+///
+/// let ready = AtomicBool::new(false);
+/// let mut spinner = Spinner::new(SpinPolicy::FRUGAL);
+/// let caught = spinner.spin(None, || ready.load(Ordering::Acquire).then_some(()));
+/// assert_eq!(caught, None); // Nobody set the flag: time to sleep.
+/// assert!(spinner.next_spin() < SpinPolicy::FRUGAL.longest());
+/// ready.store(true, Ordering::Release);
+/// assert_eq!(spinner.spin(None, || ready.load(Ordering::Acquire).then_some(())), Some(()));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Spinner {
+    policy: SpinPolicy,
+    /// The length of the next spin.
+    next: Duration,
+    /// The length of the next spin that follows a sleep: bursts make the
+    /// wait right after a wake-up much shorter than the others, so it
+    /// adapts on its own.
+    next_after_sleep: Duration,
+    /// Whether the last wait ended in a sleep.
+    slept: bool,
+    misses: u32,
+}
+
+impl Default for Spinner {
+    fn default() -> Self {
+        Self::new(SpinPolicy::default())
+    }
+}
+
+impl Spinner {
+    /// A spinner whose first spin is `policy`'s longest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let spinner = Spinner::new(SpinPolicy::LOW_LATENCY);
+    /// assert_eq!(spinner.next_spin(), SpinPolicy::LOW_LATENCY.longest());
+    /// ```
+    pub const fn new(policy: SpinPolicy) -> Self {
+        Self {
+            policy,
+            next: policy.longest,
+            next_after_sleep: policy.longest,
+            slept: false,
+            misses: 0,
+        }
+    }
+
+    /// The policy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// assert_eq!(Spinner::default().policy(), SpinPolicy::FRUGAL);
+    /// ```
+    pub const fn policy(&self) -> SpinPolicy {
+        self.policy
+    }
+
+    /// Replaces the policy; the next spin is its longest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let mut spinner = Spinner::default();
+    /// spinner.set_policy(SpinPolicy::NEVER);
+    /// assert!(spinner.next_spin().is_zero());
+    /// ```
+    pub fn set_policy(&mut self, policy: SpinPolicy) {
+        *self = Self::new(policy);
+    }
+
+    /// How long the next spin lasts at most.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let mut spinner = Spinner::new(SpinPolicy::FRUGAL);
+    /// assert_eq!(spinner.spin(None, || None::<()>), None);
+    /// assert_eq!(spinner.next_spin(), SpinPolicy::FRUGAL.longest() / 2);
+    /// ```
+    pub const fn next_spin(&self) -> Duration {
+        if self.slept {
+            self.next_after_sleep
+        } else {
+            self.next
+        }
+    }
+
+    /// Tells the spinner that the wait after its last spin ended in a sleep
+    /// (the thread parked, or the task returned `Pending`): the next spin
+    /// is the one right after a wake-up, whose length adapts on its own. A
+    /// stream that arrives in bursts has its next item ready a moment after
+    /// the one that woke the waiter, and a spin catches it without a second
+    /// sleep and wake-up; a stream of single items spins little there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let mut spinner = Spinner::new(SpinPolicy::FRUGAL);
+    /// assert_eq!(spinner.spin(None, || None::<()>), None);
+    /// spinner.slept();
+    /// // The spin after the wake-up has its own length.
+    /// assert_eq!(spinner.next_spin(), SpinPolicy::FRUGAL.longest());
+    /// ```
+    pub fn slept(&mut self) {
+        self.slept = true;
+    }
+
+    /// How many spins in a row ended without the other side acting: 0
+    /// after a spin that caught it. A flavour takes a run of misses as the
+    /// sign of a slow stream, whose waits are long and frequent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let mut spinner = Spinner::new(SpinPolicy::NEVER);
+    /// assert_eq!(spinner.spin(None, || None::<()>), None);
+    /// assert_eq!(spinner.spin(None, || None::<()>), None);
+    /// assert_eq!(spinner.consecutive_misses(), 2);
+    /// assert_eq!(spinner.spin(None, || Some(())), Some(()));
+    /// assert_eq!(spinner.consecutive_misses(), 0);
+    /// ```
+    pub const fn consecutive_misses(&self) -> u32 {
+        self.misses
+    }
+
+    /// Calls `attempt` until it returns `Some` or the spin is over (its
+    /// length, or `deadline` if that comes first), with a
+    /// [`spin_loop`](core::hint::spin_loop) hint between two calls, and
+    /// adapts the next spin's length to the outcome. `attempt` is called
+    /// at least once, even when the spin's length is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let mut spinner = Spinner::new(SpinPolicy::FRUGAL);
+    /// let mut calls = 0;
+    /// let result = spinner.spin(None, || {
+    ///     calls += 1;
+    ///     (calls == 3).then_some(calls)
+    /// });
+    /// assert_eq!(result, Some(3));
+    /// ```
+    pub fn spin<R>(
+        &mut self,
+        deadline: Option<Instant>,
+        mut attempt: impl FnMut() -> Option<R>,
+    ) -> Option<R> {
+        let after_sleep = core::mem::take(&mut self.slept);
+        let length = if after_sleep {
+            &mut self.next_after_sleep
+        } else {
+            &mut self.next
+        };
+        let mut end: Option<Instant> = None;
+        let mut polls: u32 = 0;
+        loop {
+            if let Some(result) = attempt() {
+                *length = self.policy.longest;
+                self.misses = 0;
+                return Some(result);
+            }
+            if polls % POLLS_PER_CLOCK_LOOK == 0 {
+                let now = Instant::now();
+                let spin_end = *end.get_or_insert(now + *length);
+                let over = now >= spin_end || deadline.is_some_and(|deadline| now >= deadline);
+                if over || (cfg!(miri) && polls >= MIRI_POLLS) {
+                    *length = (*length / 2).max(self.policy.shortest);
+                    self.misses = self.misses.saturating_add(1);
+                    return None;
+                }
+            }
+            polls += 1;
+            core::hint::spin_loop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_miss_halves_the_spin_down_to_the_shortest_and_a_catch_restores_it() {
+        let policy = SpinPolicy::adaptive(Duration::from_micros(1), Duration::from_micros(8));
+        let mut spinner = Spinner::new(policy);
+        for expected in [4, 2, 1, 1] {
+            assert_eq!(spinner.spin(None, || None::<()>), None);
+            assert_eq!(spinner.next_spin(), Duration::from_micros(expected));
+        }
+        assert_eq!(spinner.spin(None, || Some(())), Some(()));
+        assert_eq!(spinner.next_spin(), Duration::from_micros(8));
+    }
+
+    #[test]
+    fn a_past_deadline_ends_the_spin_after_one_attempt() {
+        let mut spinner = Spinner::new(SpinPolicy::fixed(Duration::from_secs(3600)));
+        let mut calls = 0;
+        let past = Instant::now();
+        assert_eq!(
+            spinner.spin(Some(past), || {
+                calls += 1;
+                None::<()>
+            }),
+            None
+        );
+        assert_eq!(calls, 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "the shortest spin is longer than the longest")]
+    fn an_inverted_policy_panics() {
+        let _ = SpinPolicy::adaptive(Duration::from_micros(2), Duration::from_micros(1));
+    }
+}

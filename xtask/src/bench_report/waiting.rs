@@ -1,0 +1,294 @@
+//! The report's sections on what waiting costs: paced streams, shared
+//! cores and the CPU time per item of a saturated stream, from the
+//! `waiting` variant's samples, and the advice they support.
+
+use super::{Measured, Section, Table, cell, key, short};
+use crate::bench_stats::{Key, Sample, ratio};
+
+/// The variant the waiting workloads are written under.
+const VARIANT: &str = "waiting";
+/// The rates of the paced streams, items per second.
+const RATES: [u64; 4] = [1_000, 10_000, 100_000, 1_000_000];
+/// How many busy threads compete on shared cores.
+const BUSY: [u64; 3] = [1, 2, 4];
+/// Each flavour that waits and the peers its figures are held against.
+const PEERS: [(&str, &[&str]); 2] = [
+    ("ring-park", &["std-sync", "crossbeam"]),
+    ("ring-async", &["kanal-async", "tokio-mpsc"]),
+];
+/// A same-rep ratio within this factor of 1 is reported as "about the
+/// same"; beyond it, as more or less.
+const SAME: f64 = 1.1;
+
+fn point(workload: &str, implementation: &str, pinned: bool) -> Key {
+    key(VARIANT, workload, implementation, "u64", 1024, pinned)
+}
+
+/// The implementations of the waiting workloads, in the order measured.
+fn names(samples: &[Sample]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for sample in samples.iter().filter(|s| s.key.variant == VARIANT) {
+        if !names.contains(&sample.key.implementation) {
+            names.push(sample.key.implementation.clone());
+        }
+    }
+    names
+}
+
+/// The peer `name`'s figures are held against in ratio columns.
+fn reference(name: &str) -> Option<&'static str> {
+    PEERS
+        .iter()
+        .find(|(ours, _)| *ours == name)
+        .map(|(_, peers)| peers[0])
+}
+
+fn paced_workload(rate: u64, what: &str) -> String {
+    format!("paced {rate}/s: {what}")
+}
+
+/// The paced streams: one table per rate.
+pub fn paced(samples: &[Sample], figures: &Measured) -> Section {
+    let names = names(samples);
+    let mut tables = Vec::new();
+    for rate in RATES {
+        let mut rows = Vec::new();
+        let mut chart = Vec::new();
+        for name in &names {
+            let consumer = point(&paced_workload(rate, "consumer CPU"), name, false);
+            let Some(figure) = figures.get(&consumer) else {
+                continue;
+            };
+            chart.push((name.clone(), figure.median));
+            let against = reference(name).map_or_else(
+                || "".to_string(),
+                |peer| {
+                    let theirs = point(&paced_workload(rate, "consumer CPU"), peer, false);
+                    format!(
+                        "{} (to {peer})",
+                        cell(ratio(samples, &consumer, &theirs).as_ref())
+                    )
+                },
+            );
+            let mut row = vec![name.clone(), figures.cell(&consumer), against];
+            for what in [
+                "producer CPU",
+                "machine busy",
+                "latency p50",
+                "latency p99",
+                "latency p99.9",
+            ] {
+                row.push(figures.cell(&point(&paced_workload(rate, what), name, false)));
+            }
+            rows.push(row);
+        }
+        tables.push(Table {
+            title: format!("{rate} items/s"),
+            headers: [
+                "implementation",
+                "consumer CPU, % of a core",
+                "same-rep ratio",
+                "producer CPU, %",
+                "machine busy, % of a core",
+                "latency p50, µs",
+                "latency p99, µs",
+                "latency p99.9, µs",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+            chart,
+            chart_unit: "consumer CPU, % of a core".into(),
+        });
+    }
+    Section {
+        title: "Paced streams: CPU time and latency".into(),
+        text: "A plain producer thread sends at a fixed rate (sleeping until each item is due, so at high rates it sends the short bursts the timer's granularity makes); the consumer is a thread, or for the async implementations a task on a tokio current-thread runtime fed through the blocking send. Threads unpinned, capacity 1024. CPU is each thread's on-CPU time (`/proc/thread-self/schedstat`) over the stream's duration; machine busy is the whole machine's busy time from `/proc/stat` (10 ms ticks, so small values are coarse), which also counts the kernel's wake-up and idle work. Latency runs from each item's push to its pop. ring-spin is the reference that never sleeps. Ratios are the median [min–max] of each rep's ratio of the consumer's CPU to the named peer's.".into(),
+        tables,
+    }
+}
+
+/// The saturated stream with busy threads competing for the cores.
+pub fn shared_cores(samples: &[Sample], figures: &Measured) -> Section {
+    let names = names(samples);
+    let mut tables = Vec::new();
+    for (suffix, title) in [
+        (
+            "",
+            "producer a thread; consumer a thread, or a task on a current-thread runtime",
+        ),
+        (
+            ", 2 workers",
+            "both sides tasks of one 2-worker tokio runtime",
+        ),
+    ] {
+        let mut rows = Vec::new();
+        let mut chart = Vec::new();
+        for name in &names {
+            let mut row = vec![name.clone()];
+            let mut any = false;
+            for busy in BUSY {
+                let workload = format!("shared cores +{busy}{suffix}");
+                let ours = point(&workload, name, false);
+                if let Some(figure) = figures.get(&ours) {
+                    any = true;
+                    if busy == 4 {
+                        chart.push((name.clone(), figure.median));
+                    }
+                }
+                row.push(figures.cell(&ours));
+                row.push(reference(name).map_or_else(String::new, |peer| {
+                    let theirs = point(&workload, peer, false);
+                    format!(
+                        "{} (to {peer})",
+                        cell(ratio(samples, &ours, &theirs).as_ref())
+                    )
+                }));
+            }
+            if any {
+                rows.push(row);
+            }
+        }
+        tables.push(Table {
+            title: title.into(),
+            headers: [
+                "implementation",
+                "+1 busy, M items/s",
+                "ratio",
+                "+2 busy",
+                "ratio",
+                "+4 busy",
+                "ratio",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+            chart,
+            chart_unit: "M items/s with 4 busy threads".into(),
+        });
+    }
+    Section {
+        title: "Shared cores: more runnable threads than cores".into(),
+        text: "The saturated stream (u64, capacity 1024, time-boxed, timed from the first item to the last), unpinned, while 1, 2 or 4 other threads spin on the machine's cores. Ratios are same-rep ratios to the named peer.".into(),
+        tables,
+    }
+}
+
+/// The CPU time per item of the saturated stream on two pinned cores.
+pub fn cpu_per_item(samples: &[Sample], figures: &Measured) -> Section {
+    let mut rows = Vec::new();
+    let mut chart = Vec::new();
+    for name in names(samples) {
+        let cpu = point("saturated: CPU per item", &name, true);
+        let Some(figure) = figures.get(&cpu) else {
+            continue;
+        };
+        chart.push((name.clone(), figure.median));
+        rows.push(vec![
+            name.clone(),
+            figures.cell(&point("saturated", &name, true)),
+            figures.cell(&cpu),
+        ]);
+    }
+    Section {
+        title: "CPU time per item of a saturated stream".into(),
+        text: "The producer thread sends as fast as the ring takes items for a fixed time, the consumer (a thread, or a task on a current-thread runtime) pops; both pinned to their own cores. CPU per item is both threads' on-CPU time over the items moved.".into(),
+        tables: vec![Table {
+            title: "saturated, pinned".into(),
+            headers: [
+                "implementation",
+                "throughput, M items/s",
+                "CPU per item, ns (both sides)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+            chart,
+            chart_unit: "ns of CPU per item".into(),
+        }],
+    }
+}
+
+/// How a same-rep ratio reads in words.
+fn compare(ratio: f64, less: &str, more: &str) -> String {
+    if ratio <= 1.0 / SAME {
+        format!("{less} ({ratio:.2}×)")
+    } else if ratio >= SAME {
+        format!("{more} ({ratio:.2}×)")
+    } else {
+        format!("about as much as ({ratio:.2}×)")
+    }
+}
+
+/// Advice on the waiting flavours, from the waiting workloads' same-rep
+/// ratios; nothing where the run did not measure them.
+pub fn advice(samples: &[Sample]) -> Vec<String> {
+    let mut advice = Vec::new();
+    for (ours, peers) in PEERS {
+        let mut clauses = Vec::new();
+        for rate in [1_000, 10_000, 100_000] {
+            let workload = paced_workload(rate, "consumer CPU");
+            for peer in peers {
+                let against = ratio(
+                    samples,
+                    &point(&workload, ours, false),
+                    &point(&workload, peer, false),
+                );
+                if let Some(against) = against {
+                    clauses.push(format!(
+                        "at {rate} items/s its consumer used {} {peer}'s",
+                        compare(against.median, "less CPU than", "more CPU than")
+                    ));
+                }
+            }
+        }
+        for busy in [2, 4] {
+            let workload = format!("shared cores +{busy}");
+            if let Some(peer) = peers.first() {
+                let against = ratio(
+                    samples,
+                    &point(&workload, ours, false),
+                    &point(&workload, peer, false),
+                );
+                if let Some(against) = against {
+                    clauses.push(format!(
+                        "with {busy} busy threads on the cores it streamed at {}× {peer}'s rate",
+                        short(against.median)
+                    ));
+                }
+            }
+        }
+        if !clauses.is_empty() {
+            advice.push(format!(
+                "Paced streams and shared cores, **{ours}** (same-rep medians of this run): {}.",
+                clauses.join("; ")
+            ));
+        }
+    }
+    if let (Some(spin), Some(park)) = (
+        ratio_median(
+            samples,
+            "paced 10000/s: consumer CPU",
+            "ring-spin",
+            "ring-park",
+        ),
+        ratio_median(samples, "shared cores +4", "ring-park", "ring-spin"),
+    ) {
+        advice.push(format!(
+            "ring-spin burns {}× the consumer CPU of ring-park on a stream of 10 000 items/s, and on cores shared with 4 busy threads ring-park streams at {}× ring-spin's rate: choose ring-spin only where each side owns a core.",
+            short(spin),
+            short(park)
+        ));
+    }
+    advice
+}
+
+fn ratio_median(samples: &[Sample], workload: &str, ours: &str, theirs: &str) -> Option<f64> {
+    let pinned = workload.starts_with("saturated");
+    ratio(
+        samples,
+        &point(workload, ours, pinned),
+        &point(workload, theirs, pinned),
+    )
+    .map(|figure| figure.median)
+}
