@@ -140,3 +140,43 @@ impl Queue for ArrayQueue {
         }
     }
 }
+
+/// The spin length of the policy variants below, in microseconds, with
+/// [`FRUGAL_SPIN`] for the default policy.
+pub const FRUGAL_SPIN: u64 = u64::MAX;
+
+/// The spin policy a variant's `MICROS` stands for.
+pub fn spin_policy(micros: u64) -> ring_park::SpinPolicy {
+    if micros == FRUGAL_SPIN {
+        ring_park::SpinPolicy::FRUGAL
+    } else {
+        ring_park::SpinPolicy::fixed(std::time::Duration::from_micros(micros))
+    }
+}
+
+/// ring-park whose handles spin `MICROS` µs before they park (or as the
+/// default policy, for [`FRUGAL_SPIN`]): the points of the spin trade-off.
+#[derive(Debug)]
+pub struct RingParkSpin<const MICROS: u64>;
+
+impl<const MICROS: u64> Queue for RingParkSpin<MICROS> {
+    const NAME: &'static str = "ring-park (spin policy)";
+    type Producer<T: Item> = ring_park::Producer<T>;
+    type Consumer<T: Item> = ring_park::Consumer<T>;
+
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
+        ring_park::channel_with(capacity, spin_policy(MICROS))
+    }
+
+    #[inline(always)]
+    fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+        if producer.push(value).is_err() {
+            panic!("the consumer is gone");
+        }
+    }
+
+    #[inline(always)]
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
+        consumer.pop().expect("the producer is gone")
+    }
+}

@@ -401,3 +401,43 @@ impl AsyncQueue for TokioMpsc {
         }
     }
 }
+
+/// ring-async whose handles spin `MICROS` µs before a wait registers (or
+/// as the default policy, for [`FRUGAL_SPIN`](crate::queues::FRUGAL_SPIN)):
+/// the points of the spin trade-off.
+#[derive(Debug)]
+pub struct RingAsyncSpin<const MICROS: u64>;
+
+impl<const MICROS: u64> AsyncQueue for RingAsyncSpin<MICROS> {
+    const NAME: &'static str = "ring-async (spin policy)";
+    const NAME_ON_TWO_RUNTIMES: &'static str = "ring-async 2×1 (spin policy)";
+    type Producer<T: Item> = ring_async::Producer<T>;
+    type Consumer<T: Item> = ring_async::Consumer<T>;
+
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
+        ring_async::channel_with(capacity, crate::queues::spin_policy(MICROS))
+    }
+
+    fn push<T: Item>(
+        producer: &mut Self::Producer<T>,
+        value: T,
+    ) -> impl Future<Output = ()> + Send + '_ {
+        producer.push(value).map(|result| {
+            if result.is_err() {
+                panic!("the consumer is gone");
+            }
+        })
+    }
+
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> impl Future<Output = T> + Send + '_ {
+        consumer
+            .pop()
+            .map(|result| result.expect("the producer is gone"))
+    }
+
+    fn push_blocking<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+        if producer.push_blocking(value).is_err() {
+            panic!("the consumer is gone");
+        }
+    }
+}

@@ -38,7 +38,7 @@ pub struct SpinPolicy {
 }
 
 impl SpinPolicy {
-    /// The default: at most 4 µs, down to 0.5 µs while spins keep missing.
+    /// The default: at most 4 µs, down to 0.1 µs while spins keep missing.
     /// A paced stream costs about one sleep and one wake-up per item and no
     /// spinning to speak of; a saturated stream, whose other side acts
     /// within nanoseconds, rarely sleeps at all.
@@ -133,7 +133,7 @@ impl SpinPolicy {
     /// use std::time::Duration;
     /// use ring_core::spin::SpinPolicy;
     ///
-    /// assert_eq!(SpinPolicy::FRUGAL.shortest(), Duration::from_nanos(500));
+    /// assert_eq!(SpinPolicy::FRUGAL.shortest(), Duration::from_nanos(100));
     /// ```
     pub const fn shortest(self) -> Duration {
         self.shortest

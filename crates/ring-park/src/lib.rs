@@ -4,12 +4,13 @@
 //!
 //! # Which flavour?
 //!
-//! - `ring-park` (this crate): a waiting side spins for about a hundred
-//!   microseconds, then sleeps in the kernel until the other side moves,
-//!   using no CPU.
-//!   Choose it when threads share cores, when waits can be long (a
-//!   telemetry sink, a logger, a worker fed in bursts), or when a burnt core
-//!   costs more than the microseconds of a wake-up. It offers timeouts.
+//! - `ring-park` (this crate): a waiting side spins for a few microseconds
+//!   at most (see [`SpinPolicy`]), then sleeps in the kernel until the
+//!   other side moves, using no CPU.
+//!   Choose it when threads share cores, when streams are paced or bursty
+//!   (a telemetry sink, a logger, a worker fed in bursts), or when a burnt
+//!   core costs more than the microseconds of a wake-up. It offers
+//!   timeouts.
 //! - `ring-spin`: a waiting side never sleeps, for the lowest latency when
 //!   each thread owns a core.
 //! - `ring-async`: a waiting side is an async task.
@@ -18,9 +19,13 @@
 //! plus one load of a flag: no system call and no read-modify-write on the
 //! hot path. (That holds on Linux, where the store-load barrier of the
 //! hot path is a compiler fence; elsewhere each push and pop also issues a
-//! `fence(SeqCst)`.) The spin phase before parking catches a peer that is about to
-//! act without a system call; parking and waking cost tens of microseconds
-//! per round trip on a typical VM.
+//! `fence(SeqCst)`.) The spin phase before parking catches a peer that is
+//! about to act without a system call; it adapts to what spinning achieves
+//! (see [`SpinPolicy`]), so that a paced stream costs little more than one
+//! park and one wake-up per item. [`channel_with`] chooses a longer spin for
+//! a saturated stream between two cores of its own. A side whose spins keep
+//! missing parks in the handshake's symmetric mode, which spares each wait
+//! the `membarrier` call (see ring-core's `handshake` module).
 //!
 //! ```
 //! use std::time::Duration;

@@ -160,8 +160,10 @@ pub fn drop_in_order<A, B>(first: A, second: B) {
 /// # Examples
 ///
 /// ```
-/// if let Some(spent) = test_support::thread_cpu_time() {
-///     assert!(spent > std::time::Duration::ZERO);
+/// if let Some(before) = test_support::thread_cpu_time() {
+///     let started = std::time::Instant::now();
+///     while started.elapsed() < std::time::Duration::from_millis(20) {}
+///     assert!(test_support::thread_cpu_time().unwrap() > before);
 /// }
 /// ```
 pub fn thread_cpu_time() -> Option<Duration> {
