@@ -237,48 +237,7 @@ pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>
 
 ring_core::impl_flavour_api!(crate = "ring_async", wait_state = AsyncState);
 
-/// Writes `spin_policy` and `set_spin_policy` for a handle type.
-macro_rules! spin_policy_methods {
-    ($handle:ident) => {
-        impl<T> $handle<T> {
-            /// How this handle spins before a wait registers; see
-            /// [`channel_with`].
-            ///
-            /// # Examples
-            ///
-            /// ```
-            /// let (producer, consumer) = ring_async::channel::<u8>(4);
-            /// assert_eq!(producer.spin_policy(), ring_async::SpinPolicy::FRUGAL);
-            /// assert_eq!(consumer.spin_policy(), ring_async::SpinPolicy::FRUGAL);
-            /// ```
-            pub fn spin_policy(&self) -> SpinPolicy {
-                self.spinner.policy()
-            }
-
-            /// Makes this handle spin as `spin_policy` says before a wait
-            /// registers, from its next wait on; the other handle keeps its
-            /// own policy.
-            ///
-            /// # Examples
-            ///
-            /// ```
-            /// use ring_async::SpinPolicy;
-            ///
-            /// let (mut producer, mut consumer) = ring_async::channel::<u8>(4);
-            /// consumer.set_spin_policy(SpinPolicy::NEVER);
-            /// assert_eq!(consumer.spin_policy(), SpinPolicy::NEVER);
-            /// assert_eq!(producer.spin_policy(), SpinPolicy::FRUGAL);
-            /// # producer.set_spin_policy(SpinPolicy::LOW_LATENCY);
-            /// ```
-            pub fn set_spin_policy(&mut self, spin_policy: SpinPolicy) {
-                self.spinner.set_policy(spin_policy);
-            }
-        }
-    };
-}
-
-spin_policy_methods!(Producer);
-spin_policy_methods!(Consumer);
+ring_core::impl_spin_policy_api!(crate = "ring_async", sleeps = "a wait registers its waker");
 
 // The handles are never pinned structurally: no future of this crate
 // points into them, so they may move after being polled whatever `T` is.

@@ -58,13 +58,6 @@ pub(crate) enum Side {
     Consumer,
 }
 
-/// After how many spins in a row that caught nothing a side takes its
-/// waits to be long and frequent, and registers in the handshake's
-/// symmetric mode (see ring-core's `WaiterFlag::announce_for_long_wait`),
-/// which spares each wait the `membarrier` call; ring-park uses the same
-/// rule.
-const LONG_WAIT_MISSES: u32 = 3;
-
 /// What a waiting handle gives the wait: its side, the ring's waiting
 /// state, and its own spinner.
 pub(crate) trait Waiting {
@@ -168,7 +161,7 @@ fn wait_slow<H: Waiting, R>(
             return Ok(result);
         }
     }
-    let long = handle.spinner().consecutive_misses() >= LONG_WAIT_MISSES;
+    let long = handle.spinner().expects_long_waits();
     let paired = handle.slots().0.register(waker, long);
     if let Some(result) = attempt(handle) {
         handle.slots().0.withdraw();

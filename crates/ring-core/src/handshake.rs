@@ -145,19 +145,19 @@ impl WaiterFlag {
     /// publication of the other side issues a full fence and loads the flag
     /// again, which a stream whose waiter sleeps often does not notice.
     ///
-    /// The first announcement in the mode sets the mode's mark and then issues
-    /// the heavy fence, which makes every waker's later look at the flag
-    /// see the mode; only the announcements after it rely on the wakers'
-    /// fences. If that heavy fence failed, the mode is dropped again.
+    /// The first announcement in the mode sets the mode's mark and then
+    /// issues the heavy fence, which makes every waker's later look at the
+    /// flag see the mode; only the announcements after it rely on the
+    /// wakers' fences. If that heavy fence failed, the mode is dropped again.
     /// [`announce`](Self::announce) or [`relax`](Self::relax) end it.
     ///
     /// # Why no wake-up is lost
     ///
-    /// A waker that finds the mode's mark issues a full fence and loads the flag
-    /// again; with the waiter's full fence after its store, that is
+    /// A waker that finds the mode's mark issues a full fence and loads the
+    /// flag again; with the waiter's full fence after its store, that is
     /// Dekker's pattern with a store-load barrier on both sides. A waker
-    /// that does not find the mode's mark (where the waiter already relies on
-    /// it) loaded the flag before the heavy fence that established the
+    /// that does not find the mode's mark (where the waiter already relies
+    /// on it) loaded the flag before the heavy fence that established the
     /// mode: its publication came before that load, so the heavy fence
     /// made it visible before the establishing announcement's re-check,
     /// and so before this one's.
@@ -235,9 +235,9 @@ impl WaiterFlag {
     pub fn relax(&self) {
         // Relaxed: only the waiter writes the mode; a waker that still
         // sees it merely fences once too often.
-        if self.state.load(Ordering::Relaxed) & FENCED != 0 {
-            let waiting = self.state.load(Ordering::Relaxed) & WAITING;
-            self.state.store(waiting, Ordering::Relaxed);
+        let state = self.state.load(Ordering::Relaxed);
+        if state & FENCED != 0 {
+            self.state.store(state & WAITING, Ordering::Relaxed);
         }
     }
 

@@ -164,6 +164,12 @@ impl Default for SpinPolicy {
 /// as much as a few polls, and a few polls take well under a microsecond.
 const POLLS_PER_CLOCK_LOOK: u32 = 8;
 
+/// After how many spins in a row that caught nothing a side takes its
+/// waits to be long and frequent (see [`Spinner::expects_long_waits`]). A
+/// stream whose other side is busy misses a spin now and then (a hiccup of
+/// the machine) and catches the next one, so only slow streams get there.
+const LONG_WAIT_MISSES: u32 = 3;
+
 /// Under Miri, which runs code thousands of times slower and whose clock
 /// follows the interpreter, a spin ends after this many polls at most.
 const MIRI_POLLS: u32 = 16;
@@ -317,6 +323,27 @@ impl Spinner {
         self.misses
     }
 
+    /// Whether the last few spins all ended without the other side acting:
+    /// the sign of a slow stream, whose waits are long and frequent. The
+    /// flavours then wait in the handshake's symmetric mode (see
+    /// [`WaiterFlag::announce_for_long_wait`](crate::handshake::WaiterFlag::announce_for_long_wait)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let mut spinner = Spinner::new(SpinPolicy::NEVER);
+    /// while !spinner.expects_long_waits() {
+    ///     assert_eq!(spinner.spin(None, || None::<()>), None);
+    /// }
+    /// assert_eq!(spinner.spin(None, || Some(())), Some(()));
+    /// assert!(!spinner.expects_long_waits());
+    /// ```
+    pub const fn expects_long_waits(&self) -> bool {
+        self.misses >= LONG_WAIT_MISSES
+    }
+
     /// Calls `attempt` until it returns `Some` or the spin is over (its
     /// length, or `deadline` if that comes first), with a
     /// [`spin_loop`](core::hint::spin_loop) hint between two calls, and
@@ -407,4 +434,78 @@ mod tests {
     fn an_inverted_policy_panics() {
         let _ = SpinPolicy::adaptive(Duration::from_micros(2), Duration::from_micros(1));
     }
+}
+
+/// Implements `spin_policy` and `set_spin_policy` on a flavour's own
+/// `Producer<T>` and `Consumer<T>`, each of which keeps its
+/// [`Spinner`] in a field named `spinner`. `crate` is the flavour's crate
+/// name (for the doc examples), `sleeps` says in words how its waits sleep.
+///
+/// # Examples
+///
+/// ```
+/// mod my_flavour {
+///     use ring_core::spin::{SpinPolicy, Spinner};
+///
+///     pub struct Producer<T> {
+///         spinner: Spinner,
+///         _items: std::marker::PhantomData<T>,
+///     }
+///     pub struct Consumer<T> {
+///         spinner: Spinner,
+///         _items: std::marker::PhantomData<T>,
+///     }
+///     pub fn channel<T>(_capacity: usize) -> (Producer<T>, Consumer<T>) {
+///         let spinner = Spinner::new(SpinPolicy::FRUGAL);
+///         let producer = Producer { spinner, _items: std::marker::PhantomData };
+///         let consumer = Consumer { spinner, _items: std::marker::PhantomData };
+///         (producer, consumer)
+///     }
+///     ring_core::impl_spin_policy_api!(crate = "ring_core", sleeps = "it sleeps");
+/// }
+///
+/// let (mut producer, _consumer) = my_flavour::channel::<u8>(4);
+/// producer.set_spin_policy(ring_core::spin::SpinPolicy::NEVER);
+/// assert_eq!(producer.spin_policy(), ring_core::spin::SpinPolicy::NEVER);
+/// ```
+#[macro_export]
+macro_rules! impl_spin_policy_api {
+    (crate = $krate:literal, sleeps = $sleeps:literal $(,)?) => {
+        $crate::impl_spin_policy_api!(@handle Producer, $krate, $sleeps);
+        $crate::impl_spin_policy_api!(@handle Consumer, $krate, $sleeps);
+    };
+    (@handle $handle:ident, $krate:literal, $sleeps:literal) => {
+        impl<T> $handle<T> {
+            #[doc = concat!("How this handle spins before ", $sleeps, "; see `channel_with`.")]
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!("```\n# use ", $krate, " as ring;")]
+            /// let (producer, consumer) = ring::channel::<u8>(4);
+            /// assert_eq!(producer.spin_policy(), ring::SpinPolicy::FRUGAL);
+            /// assert_eq!(consumer.spin_policy(), ring::SpinPolicy::FRUGAL);
+            /// ```
+            pub fn spin_policy(&self) -> $crate::spin::SpinPolicy {
+                self.spinner.policy()
+            }
+
+            #[doc = concat!("Makes this handle spin as `spin_policy` says before ", $sleeps, ",")]
+            /// from its next wait on; the other handle keeps its own policy.
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!("```\n# use ", $krate, " as ring;")]
+            /// use ring::SpinPolicy;
+            ///
+            /// let (mut producer, mut consumer) = ring::channel::<u8>(4);
+            /// consumer.set_spin_policy(SpinPolicy::LOW_LATENCY);
+            /// producer.set_spin_policy(SpinPolicy::NEVER);
+            /// assert_eq!(consumer.spin_policy(), SpinPolicy::LOW_LATENCY);
+            /// assert_eq!(producer.spin_policy(), SpinPolicy::NEVER);
+            /// ```
+            pub fn set_spin_policy(&mut self, spin_policy: $crate::spin::SpinPolicy) {
+                self.spinner.set_policy(spin_policy);
+            }
+        }
+    };
 }

@@ -23,14 +23,6 @@ use crate::{
 /// would multiply the interleavings to explore.
 const INLINE_POLLS: u32 = if cfg!(loom) { 1 } else { 8 };
 
-/// After how many spins in a row that caught nothing a side takes its
-/// waits to be long and frequent, and parks in the handshake's symmetric
-/// mode (see `Parker::wait`). A stream whose other side is busy misses a
-/// spin now and then (a hiccup of the machine) and catches the next one,
-/// which ends the mode, so that mode and its fence on every publication of
-/// the other side stay with slow streams.
-const LONG_WAIT_MISSES: u32 = 3;
-
 /// Spins on `attempt` as the handle's spinner says (see
 /// [`ring_core::spin`]), unless the deadline has passed. loom explores the
 /// handshake, not the spinning or the clock: one attempt there.
@@ -200,7 +192,7 @@ impl<T> Producer<T> {
             inner.wait_state().producer.relax();
             return outcome;
         }
-        let long = spinner.consecutive_misses() >= LONG_WAIT_MISSES;
+        let long = spinner.expects_long_waits();
         spinner.slept();
         loop {
             let timed_out = passed(deadline) || {
@@ -334,7 +326,7 @@ impl<T> Consumer<T> {
             inner.wait_state().consumer.relax();
             return outcome;
         }
-        let long = spinner.consecutive_misses() >= LONG_WAIT_MISSES;
+        let long = spinner.expects_long_waits();
         spinner.slept();
         loop {
             let timed_out = passed(deadline) || {

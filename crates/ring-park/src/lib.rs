@@ -178,43 +178,4 @@ pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>
 
 ring_core::impl_flavour_api!(crate = "ring_park", wait_state = ParkState);
 
-/// Writes `spin_policy` and `set_spin_policy` for a handle type.
-macro_rules! spin_policy_methods {
-    ($handle:ident) => {
-        impl<T> $handle<T> {
-            /// How this handle spins before it parks; see [`channel_with`].
-            ///
-            /// # Examples
-            ///
-            /// ```
-            /// let (producer, consumer) = ring_park::channel::<u8>(4);
-            /// assert_eq!(producer.spin_policy(), ring_park::SpinPolicy::FRUGAL);
-            /// assert_eq!(consumer.spin_policy(), ring_park::SpinPolicy::FRUGAL);
-            /// ```
-            pub fn spin_policy(&self) -> SpinPolicy {
-                self.spinner.policy()
-            }
-
-            /// Makes this handle spin as `spin_policy` says before it parks,
-            /// from its next wait on; the other handle keeps its own policy.
-            ///
-            /// # Examples
-            ///
-            /// ```
-            /// use ring_park::SpinPolicy;
-            ///
-            /// let (mut producer, mut consumer) = ring_park::channel::<u8>(4);
-            /// consumer.set_spin_policy(SpinPolicy::LOW_LATENCY);
-            /// producer.set_spin_policy(SpinPolicy::NEVER);
-            /// assert_eq!(consumer.spin_policy(), SpinPolicy::LOW_LATENCY);
-            /// assert_eq!(producer.spin_policy(), SpinPolicy::NEVER);
-            /// ```
-            pub fn set_spin_policy(&mut self, spin_policy: SpinPolicy) {
-                self.spinner.set_policy(spin_policy);
-            }
-        }
-    };
-}
-
-spin_policy_methods!(Producer);
-spin_policy_methods!(Consumer);
+ring_core::impl_spin_policy_api!(crate = "ring_park", sleeps = "it parks");
