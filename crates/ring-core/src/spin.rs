@@ -398,44 +398,6 @@ impl Spinner {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_miss_halves_the_spin_down_to_the_shortest_and_a_catch_restores_it() {
-        let policy = SpinPolicy::adaptive(Duration::from_micros(1), Duration::from_micros(8));
-        let mut spinner = Spinner::new(policy);
-        for expected in [4, 2, 1, 1] {
-            assert_eq!(spinner.spin(None, || None::<()>), None);
-            assert_eq!(spinner.next_spin(), Duration::from_micros(expected));
-        }
-        assert_eq!(spinner.spin(None, || Some(())), Some(()));
-        assert_eq!(spinner.next_spin(), Duration::from_micros(8));
-    }
-
-    #[test]
-    fn a_past_deadline_ends_the_spin_after_one_attempt() {
-        let mut spinner = Spinner::new(SpinPolicy::fixed(Duration::from_secs(3600)));
-        let mut calls = 0;
-        let past = Instant::now();
-        assert_eq!(
-            spinner.spin(Some(past), || {
-                calls += 1;
-                None::<()>
-            }),
-            None
-        );
-        assert_eq!(calls, 1);
-    }
-
-    #[test]
-    #[should_panic(expected = "the shortest spin is longer than the longest")]
-    fn an_inverted_policy_panics() {
-        let _ = SpinPolicy::adaptive(Duration::from_micros(2), Duration::from_micros(1));
-    }
-}
-
 /// Implements `spin_policy` and `set_spin_policy` on a flavour's own
 /// `Producer<T>` and `Consumer<T>`, each of which keeps its
 /// [`Spinner`] in a field named `spinner`. `crate` is the flavour's crate
@@ -508,4 +470,42 @@ macro_rules! impl_spin_policy_api {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_miss_halves_the_spin_down_to_the_shortest_and_a_catch_restores_it() {
+        let policy = SpinPolicy::adaptive(Duration::from_micros(1), Duration::from_micros(8));
+        let mut spinner = Spinner::new(policy);
+        for expected in [4, 2, 1, 1] {
+            assert_eq!(spinner.spin(None, || None::<()>), None);
+            assert_eq!(spinner.next_spin(), Duration::from_micros(expected));
+        }
+        assert_eq!(spinner.spin(None, || Some(())), Some(()));
+        assert_eq!(spinner.next_spin(), Duration::from_micros(8));
+    }
+
+    #[test]
+    fn a_past_deadline_ends_the_spin_after_one_attempt() {
+        let mut spinner = Spinner::new(SpinPolicy::fixed(Duration::from_secs(3600)));
+        let mut calls = 0;
+        let past = Instant::now();
+        assert_eq!(
+            spinner.spin(Some(past), || {
+                calls += 1;
+                None::<()>
+            }),
+            None
+        );
+        assert_eq!(calls, 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "the shortest spin is longer than the longest")]
+    fn an_inverted_policy_panics() {
+        let _ = SpinPolicy::adaptive(Duration::from_micros(2), Duration::from_micros(1));
+    }
 }
