@@ -23,6 +23,7 @@ pub mod clocks;
 pub mod items;
 pub mod probe;
 pub mod queues;
+pub mod runner;
 pub mod streams;
 pub mod tasks;
 
@@ -88,7 +89,7 @@ impl Placement {
 /// scheduler likes, without one). The calling thread is never pinned, so
 /// no pinning outlives a measurement and `core_affinity::get_core_ids`
 /// keeps seeing every core.
-fn spawn_on<R: Send + 'static>(
+pub(crate) fn spawn_on<R: Send + 'static>(
     core: Option<core_affinity::CoreId>,
     work: impl FnOnce() -> R + Send + 'static,
 ) -> thread::JoinHandle<R> {

@@ -51,13 +51,6 @@ waiting_queue! {
 }
 
 waiting_queue! {
-    /// This workspace's parking flavour.
-    RingPark, "ring-park",
-    ring_park::Producer, ring_park::Consumer,
-    channel = ring_park::channel, push = push, pop = pop,
-}
-
-waiting_queue! {
     /// crossbeam-channel's bounded channel, which spins briefly and then
     /// parks.
     CrossbeamBounded, "crossbeam",
@@ -154,13 +147,20 @@ pub fn spin_policy(micros: u64) -> ring_park::SpinPolicy {
     }
 }
 
+/// This workspace's parking flavour, as `channel` makes it.
+pub type RingPark = RingParkSpin<FRUGAL_SPIN>;
+
 /// ring-park whose handles spin `MICROS` µs before they park (or as the
 /// default policy, for [`FRUGAL_SPIN`]): the points of the spin trade-off.
 #[derive(Debug)]
 pub struct RingParkSpin<const MICROS: u64>;
 
 impl<const MICROS: u64> Queue for RingParkSpin<MICROS> {
-    const NAME: &'static str = "ring-park (spin policy)";
+    const NAME: &'static str = if MICROS == FRUGAL_SPIN {
+        "ring-park"
+    } else {
+        "ring-park (spin policy)"
+    };
     type Producer<T: Item> = ring_park::Producer<T>;
     type Consumer<T: Item> = ring_park::Consumer<T>;
 

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use crate::clocks::{machine_busy_time, thread_cpu_of};
 use crate::queues::{CrossbeamBounded, RingPark, RingSpin, StdSyncChannel};
 use crate::tasks::{AsyncQueue, KanalAsync, RingAsync, TokioMpsc, current_thread_runtime};
-use crate::{Placement, Queue};
+use crate::{Placement, Queue, spawn_on};
 
 /// A ring fed by a plain thread, whose consumer runs the way its users run
 /// it: as a thread, or as a task.
@@ -336,18 +336,6 @@ impl Drop for BusyThreads {
             let _ = thread.join();
         }
     }
-}
-
-fn spawn_on<R: Send + 'static>(
-    core: Option<core_affinity::CoreId>,
-    work: impl FnOnce() -> R + Send + 'static,
-) -> thread::JoinHandle<R> {
-    thread::spawn(move || {
-        if let Some(core) = core {
-            core_affinity::set_for_current(core);
-        }
-        work()
-    })
 }
 
 /// One implementation's waiting workloads as plain functions.

@@ -348,14 +348,6 @@ macro_rules! async_queue {
 }
 
 async_queue! {
-    /// This workspace's async flavour.
-    RingAsync, "ring-async", "ring-async 2×1",
-    ring_async::Producer, ring_async::Consumer,
-    channel = ring_async::channel, push = push, pop = pop,
-    push_blocking = |producer, value| producer.push_blocking(value),
-}
-
-async_queue! {
     /// kanal's bounded async channel, the fastest async channel measured on
     /// this project's machine before ring-async.
     KanalAsync, "kanal-async", "kanal-async 2×1",
@@ -402,6 +394,9 @@ impl AsyncQueue for TokioMpsc {
     }
 }
 
+/// This workspace's async flavour, as `channel` makes it.
+pub type RingAsync = RingAsyncSpin<{ crate::queues::FRUGAL_SPIN }>;
+
 /// ring-async whose handles spin `MICROS` µs before a wait registers (or
 /// as the default policy, for [`FRUGAL_SPIN`](crate::queues::FRUGAL_SPIN)):
 /// the points of the spin trade-off.
@@ -409,8 +404,16 @@ impl AsyncQueue for TokioMpsc {
 pub struct RingAsyncSpin<const MICROS: u64>;
 
 impl<const MICROS: u64> AsyncQueue for RingAsyncSpin<MICROS> {
-    const NAME: &'static str = "ring-async (spin policy)";
-    const NAME_ON_TWO_RUNTIMES: &'static str = "ring-async 2×1 (spin policy)";
+    const NAME: &'static str = if MICROS == crate::queues::FRUGAL_SPIN {
+        "ring-async"
+    } else {
+        "ring-async (spin policy)"
+    };
+    const NAME_ON_TWO_RUNTIMES: &'static str = if MICROS == crate::queues::FRUGAL_SPIN {
+        "ring-async 2×1"
+    } else {
+        "ring-async 2×1 (spin policy)"
+    };
     type Producer<T: Item> = ring_async::Producer<T>;
     type Consumer<T: Item> = ring_async::Consumer<T>;
 

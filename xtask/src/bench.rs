@@ -50,6 +50,21 @@ struct Options {
     baseline: Option<PathBuf>,
 }
 
+impl Options {
+    /// Passes the options that the benchmark binaries take on to one.
+    fn pass_on(&self, command: &mut std::process::Command) {
+        if self.quick {
+            command.arg("--quick");
+        }
+        if let Some(filter) = &self.filter {
+            command.args(["--filter", filter]);
+        }
+        if let Some(reps) = &self.reps {
+            command.args(["--reps", reps]);
+        }
+    }
+}
+
 fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options::default();
     let mut args = args.iter();
@@ -92,15 +107,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         command
             .args(["--", "--variant", variant, "--out"])
             .arg(&out);
-        if options.quick {
-            command.arg("--quick");
-        }
-        if let Some(filter) = &options.filter {
-            command.args(["--filter", filter]);
-        }
-        if let Some(reps) = &options.reps {
-            command.args(["--reps", reps]);
-        }
+        options.pass_on(&mut command);
         run_step(
             &format!("benchmark variant {variant:?} (build and run)"),
             &mut command,
@@ -113,15 +120,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .args(["run", "--release", "-p", "ring-benches", "--bin", "waiting"])
         .args(["--", "--out"])
         .arg(&out);
-    if options.quick {
-        command.arg("--quick");
-    }
-    if let Some(filter) = &options.filter {
-        command.args(["--filter", filter]);
-    }
-    if let Some(reps) = &options.reps {
-        command.args(["--reps", reps]);
-    }
+    options.pass_on(&mut command);
     run_step("waiting workloads (build and run)", &mut command)?;
     samples.extend(read_lines(&out)?);
     if samples.is_empty() {

@@ -9,12 +9,12 @@
 //! and pinning), `jemalloc` (built with `--features jemalloc`), `unpadded`
 //! and `uncached` (built with the ring-core ablation features).
 
-use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::time::{Duration, Instant};
 
 use ring_benches::items::Words;
 use ring_benches::probe::probed;
+use ring_benches::runner::{Args, SampleLine};
 use ring_benches::{Contender, Placement, Workload};
 
 #[cfg(feature = "jemalloc")]
@@ -122,66 +122,26 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut variant = None;
-    let mut out = None;
-    let mut quick = false;
-    let mut reps = None;
-    let mut filter = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
-        match arg.as_str() {
-            "--variant" => variant = Some(value()),
-            "--out" => out = Some(value()),
-            "--quick" => quick = true,
-            "--reps" => reps = Some(value().parse().expect("--reps takes a number")),
-            "--filter" => filter = Some(value()),
-            other => panic!("unknown argument {other:?}"),
-        }
-    }
-    let sizes = if quick {
+    let args = Args::parse();
+    let sizes = if args.quick {
         Sizes {
-            reps: reps.unwrap_or(1),
+            reps: args.reps.unwrap_or(1),
             items: 2_000,
             trips: 20,
         }
     } else {
         Sizes {
-            reps: reps.unwrap_or(15),
+            reps: args.reps.unwrap_or(15),
             items: 500_000,
             trips: 5_000,
         }
     };
     Options {
-        variant: variant.expect("--variant is required"),
-        out: out.expect("--out is required"),
+        variant: args.variant.expect("--variant is required"),
+        out: args.out,
         sizes,
-        filter,
+        filter: args.filter,
     }
-}
-
-/// One measured sample as a JSON object.
-#[allow(clippy::too_many_arguments)]
-fn sample_json(
-    variant: &str,
-    workload: &str,
-    point: &Point,
-    rep: usize,
-    value: f64,
-    unit: &str,
-    probe_ns: f64,
-    placement: &str,
-) -> String {
-    let mut line = String::new();
-    write!(
-        line,
-        "{{\"variant\":\"{variant}\",\"workload\":\"{workload}\",\"implementation\":\"{}\",\
-         \"item\":\"{}\",\"capacity\":{},\"pinned\":{},\"placement\":\"{placement}\",\
-         \"rep\":{rep},\"value\":{value},\"unit\":\"{unit}\",\"probe_ns\":{probe_ns}}}",
-        point.contender.name, point.contender.item, point.capacity, point.pinned,
-    )
-    .expect("writing to a String");
-    line
 }
 
 fn main() {
@@ -252,16 +212,20 @@ fn main() {
                     "ns" => sample.value.as_nanos() as f64 / count as f64,
                     _ => count as f64 / sample.value.as_secs_f64() / 1e6,
                 };
-                let line = sample_json(
-                    &options.variant,
+                let line = SampleLine {
+                    variant: &options.variant,
                     workload,
-                    point,
+                    implementation: point.contender.name,
+                    item: point.contender.item,
+                    capacity: point.capacity,
+                    pinned: point.pinned,
+                    placement: &placement.describe(),
                     rep,
                     value,
                     unit,
-                    sample.probe_ns,
-                    &placement.describe(),
-                );
+                    probe_ns: sample.probe_ns,
+                }
+                .to_json();
                 writeln!(out, "{line}").expect("writing the results");
                 done += 1;
                 report_progress(&options.variant, done, total, started, || {

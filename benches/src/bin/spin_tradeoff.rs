@@ -9,9 +9,9 @@
 use std::time::Duration;
 
 use ring_benches::queues::{FRUGAL_SPIN, RingParkSpin};
-use ring_benches::streams::{OnThreads, ToTask, paced, saturated};
+use ring_benches::streams::{Feed, OnThreads, ToTask, paced, saturated};
 use ring_benches::tasks::{RingAsyncSpin, round_trip_tasks};
-use ring_benches::{Placement, round_trip};
+use ring_benches::{Placement, Workload, round_trip};
 
 /// One policy's measurement: consumer CPU (% of a core) at 10 000
 /// items/s, saturated M items/s, round trip in ns.
@@ -20,22 +20,18 @@ type Measure = fn() -> [f64; 3];
 const CAPACITY: usize = 1024;
 const TRIPS: u64 = 20_000;
 
-fn park<const MICROS: u64>() -> [f64; 3] {
-    type Q<const M: u64> = RingParkSpin<M>;
-    let paced = paced::<OnThreads<Q<MICROS>>>(
+/// The three figures of one policy: `F` is the paced and saturated
+/// stream's setup, `round_trip` the round-trip workload of the same ring.
+fn measure<F: Feed>(round_trip: Workload) -> [f64; 3] {
+    let paced = paced::<F>(
         10_000,
         Duration::from_secs(1),
         CAPACITY,
         Placement::unpinned(),
     );
     let cpu = paced.percent_of_core(paced.consumer_cpu.unwrap_or_default());
-    let stream = saturated::<OnThreads<Q<MICROS>>>(
-        Duration::from_millis(300),
-        CAPACITY,
-        Placement::pinned(),
-        0,
-    );
-    let trip = round_trip::<Q<MICROS>, u64>(CAPACITY, TRIPS, Placement::pinned());
+    let stream = saturated::<F>(Duration::from_millis(300), CAPACITY, Placement::pinned(), 0);
+    let trip = round_trip(CAPACITY, TRIPS, Placement::pinned());
     [
         cpu,
         stream.million_items_per_second(),
@@ -43,27 +39,15 @@ fn park<const MICROS: u64>() -> [f64; 3] {
     ]
 }
 
+/// ring-park spinning `MICROS` µs, on two threads.
+fn park<const MICROS: u64>() -> [f64; 3] {
+    measure::<OnThreads<RingParkSpin<MICROS>>>(round_trip::<RingParkSpin<MICROS>, u64>)
+}
+
+/// ring-async spinning `MICROS` µs: a thread feeding a task, and two tasks
+/// of a 2-worker runtime for the round trip.
 fn task<const MICROS: u64>() -> [f64; 3] {
-    type Q<const M: u64> = RingAsyncSpin<M>;
-    let paced = paced::<ToTask<Q<MICROS>>>(
-        10_000,
-        Duration::from_secs(1),
-        CAPACITY,
-        Placement::unpinned(),
-    );
-    let cpu = paced.percent_of_core(paced.consumer_cpu.unwrap_or_default());
-    let stream = saturated::<ToTask<Q<MICROS>>>(
-        Duration::from_millis(300),
-        CAPACITY,
-        Placement::pinned(),
-        0,
-    );
-    let trip = round_trip_tasks::<Q<MICROS>, u64>(CAPACITY, TRIPS, Placement::pinned());
-    [
-        cpu,
-        stream.million_items_per_second(),
-        trip.as_nanos() as f64 / TRIPS as f64,
-    ]
+    measure::<ToTask<RingAsyncSpin<MICROS>>>(round_trip_tasks::<RingAsyncSpin<MICROS>, u64>)
 }
 
 fn main() {

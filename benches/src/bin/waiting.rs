@@ -7,12 +7,13 @@
 //! matrix's format (variant `waiting`), one line per figure.
 //!
 //! `waiting --out FILE [--quick] [--reps N] [--filter PATTERN]`
+//! (see [`ring_benches::runner::Args`])
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Duration;
 
 use ring_benches::probe::probed;
+use ring_benches::runner::{Args, SampleLine};
 use ring_benches::streams::{BusyThreads, Feeder};
 use ring_benches::{Contender, Placement};
 
@@ -37,22 +38,8 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut out = None;
-    let mut quick = false;
-    let mut reps = None;
-    let mut filter = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
-        match arg.as_str() {
-            "--out" => out = Some(value()),
-            "--quick" => quick = true,
-            "--reps" => reps = Some(value().parse().expect("--reps takes a number")),
-            "--filter" => filter = Some(value()),
-            other => panic!("unknown argument {other:?}"),
-        }
-    }
-    let (default_reps, paced, saturated, items) = if quick {
+    let args = Args::parse();
+    let (default_reps, paced, saturated, items) = if args.quick {
         (
             1,
             Duration::from_millis(50),
@@ -68,12 +55,12 @@ fn options() -> Options {
         )
     };
     Options {
-        out: out.expect("--out is required"),
-        reps: reps.unwrap_or(default_reps),
+        out: args.out,
+        reps: args.reps.unwrap_or(default_reps),
         paced,
         saturated,
         items,
-        filter,
+        filter: args.filter,
     }
 }
 
@@ -213,22 +200,26 @@ fn main() {
         for offset in 0..points.len() {
             let point = &points[(rep + offset) % points.len()];
             let sample = probed(Placement::pinned(), || (point.measure)());
+            let placement = if point.pinned {
+                Placement::pinned()
+            } else {
+                Placement::unpinned()
+            };
             for figure in sample.value {
-                let mut line = String::new();
-                write!(
-                    line,
-                    "{{\"variant\":\"waiting\",\"workload\":\"{}\",\"implementation\":\"{}\",\
-                     \"item\":\"u64\",\"capacity\":{CAPACITY},\"pinned\":{},\"placement\":\"{}\",\
-                     \"rep\":{rep},\"value\":{},\"unit\":\"{}\",\"probe_ns\":{}}}",
-                    figure.workload,
-                    point.implementation,
-                    point.pinned,
-                    if point.pinned { "pinned" } else { "unpinned" },
-                    figure.value,
-                    figure.unit,
-                    sample.probe_ns,
-                )
-                .expect("writing to a String");
+                let line = SampleLine {
+                    variant: "waiting",
+                    workload: &figure.workload,
+                    implementation: point.implementation,
+                    item: "u64",
+                    capacity: CAPACITY,
+                    pinned: point.pinned,
+                    placement: &placement.describe(),
+                    rep,
+                    value: figure.value,
+                    unit: figure.unit,
+                    probe_ns: sample.probe_ns,
+                }
+                .to_json();
                 writeln!(out, "{line}").expect("writing the results");
             }
             done += 1;

@@ -3,7 +3,7 @@
 //! `waiting` variant's samples, and the advice they support.
 
 use super::{Measured, Section, Table, cell, key, short};
-use crate::bench_stats::{Key, Sample, ratio};
+use crate::bench_stats::{Figure, Key, Sample, ratio};
 
 /// The variant the waiting workloads are written under.
 const VARIANT: &str = "waiting";
@@ -22,6 +22,24 @@ const SAME: f64 = 1.1;
 
 fn point(workload: &str, implementation: &str, pinned: bool) -> Key {
     key(VARIANT, workload, implementation, "u64", 1024, pinned)
+}
+
+/// The same-rep ratio of `ours` to `theirs` at an unpinned `workload`.
+fn same_rep(samples: &[Sample], workload: &str, ours: &str, theirs: &str) -> Option<Figure> {
+    ratio(
+        samples,
+        &point(workload, ours, false),
+        &point(workload, theirs, false),
+    )
+}
+
+/// A ratio column's cell: `name`'s same-rep ratio to the peer it is held
+/// against, or nothing for an implementation without one.
+fn ratio_cell(samples: &[Sample], workload: &str, name: &str) -> String {
+    reference(name).map_or_else(String::new, |peer| {
+        let against = same_rep(samples, workload, name, peer);
+        format!("{} (to {peer})", cell(against.as_ref()))
+    })
 }
 
 /// The implementations of the waiting workloads, in the order measured.
@@ -60,17 +78,11 @@ pub fn paced(samples: &[Sample], figures: &Measured) -> Section {
                 continue;
             };
             chart.push((name.clone(), figure.median));
-            let against = reference(name).map_or_else(
-                || "".to_string(),
-                |peer| {
-                    let theirs = point(&paced_workload(rate, "consumer CPU"), peer, false);
-                    format!(
-                        "{} (to {peer})",
-                        cell(ratio(samples, &consumer, &theirs).as_ref())
-                    )
-                },
-            );
-            let mut row = vec![name.clone(), figures.cell(&consumer), against];
+            let mut row = vec![
+                name.clone(),
+                figures.cell(&consumer),
+                ratio_cell(samples, &paced_workload(rate, "consumer CPU"), name),
+            ];
             for what in [
                 "producer CPU",
                 "machine busy",
@@ -137,13 +149,7 @@ pub fn shared_cores(samples: &[Sample], figures: &Measured) -> Section {
                     }
                 }
                 row.push(figures.cell(&ours));
-                row.push(reference(name).map_or_else(String::new, |peer| {
-                    let theirs = point(&workload, peer, false);
-                    format!(
-                        "{} (to {peer})",
-                        cell(ratio(samples, &ours, &theirs).as_ref())
-                    )
-                }));
+                row.push(ratio_cell(samples, &workload, name));
             }
             if any {
                 rows.push(row);
@@ -229,12 +235,7 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
         for rate in [1_000, 10_000, 100_000] {
             let workload = paced_workload(rate, "consumer CPU");
             for peer in peers {
-                let against = ratio(
-                    samples,
-                    &point(&workload, ours, false),
-                    &point(&workload, peer, false),
-                );
-                if let Some(against) = against {
+                if let Some(against) = same_rep(samples, &workload, ours, peer) {
                     clauses.push(format!(
                         "at {rate} items/s its consumer used {} {peer}'s",
                         compare(against.median, "less CPU than", "more CPU than")
@@ -244,18 +245,12 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
         }
         for busy in [2, 4] {
             let workload = format!("shared cores +{busy}");
-            if let Some(peer) = peers.first() {
-                let against = ratio(
-                    samples,
-                    &point(&workload, ours, false),
-                    &point(&workload, peer, false),
-                );
-                if let Some(against) = against {
-                    clauses.push(format!(
-                        "with {busy} busy threads on the cores it streamed at {}× {peer}'s rate",
-                        short(against.median)
-                    ));
-                }
+            let peer = peers[0];
+            if let Some(against) = same_rep(samples, &workload, ours, peer) {
+                clauses.push(format!(
+                    "with {busy} busy threads on the cores it streamed at {}× {peer}'s rate",
+                    short(against.median)
+                ));
             }
         }
         if !clauses.is_empty() {
@@ -266,29 +261,19 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
         }
     }
     if let (Some(spin), Some(park)) = (
-        ratio_median(
+        same_rep(
             samples,
             "paced 10000/s: consumer CPU",
             "ring-spin",
             "ring-park",
         ),
-        ratio_median(samples, "shared cores +4", "ring-park", "ring-spin"),
+        same_rep(samples, "shared cores +4", "ring-park", "ring-spin"),
     ) {
         advice.push(format!(
             "ring-spin burns {}× the consumer CPU of ring-park on a stream of 10 000 items/s, and on cores shared with 4 busy threads ring-park streams at {}× ring-spin's rate: choose ring-spin only where each side owns a core.",
-            short(spin),
-            short(park)
+            short(spin.median),
+            short(park.median)
         ));
     }
     advice
-}
-
-fn ratio_median(samples: &[Sample], workload: &str, ours: &str, theirs: &str) -> Option<f64> {
-    let pinned = workload.starts_with("saturated");
-    ratio(
-        samples,
-        &point(workload, ours, pinned),
-        &point(workload, theirs, pinned),
-    )
-    .map(|figure| figure.median)
 }

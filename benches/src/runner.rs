@@ -1,0 +1,101 @@
+//! What the benchmark binaries that `cargo xtask bench` drives (`matrix`
+//! and `waiting`) share: their command line, and the JSON line each
+//! figure of a sample is written as (the xtask's report reads them).
+
+use std::fmt::Write as _;
+
+/// The command line of a benchmark binary:
+/// `--out FILE [--quick] [--reps N] [--filter PATTERN] [--variant NAME]`.
+#[derive(Clone, Debug, Default)]
+pub struct Args {
+    /// Where the JSON lines go.
+    pub out: String,
+    /// Every point at a tiny size.
+    pub quick: bool,
+    /// How many reps, if not the binary's default.
+    pub reps: Option<usize>,
+    /// Only the points whose label contains this.
+    pub filter: Option<String>,
+    /// The build variant, for the binaries that have several.
+    pub variant: Option<String>,
+}
+
+impl Args {
+    /// Reads the process's arguments.
+    ///
+    /// # Panics
+    ///
+    /// With a message on an unknown argument, a missing value or a missing
+    /// `--out`: the binaries are run by the xtask, not by hand.
+    pub fn parse() -> Self {
+        let mut parsed = Self::default();
+        let mut out = None;
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+            match arg.as_str() {
+                "--out" => out = Some(value()),
+                "--quick" => parsed.quick = true,
+                "--reps" => parsed.reps = Some(value().parse().expect("--reps takes a number")),
+                "--filter" => parsed.filter = Some(value()),
+                "--variant" => parsed.variant = Some(value()),
+                other => panic!("unknown argument {other:?}"),
+            }
+        }
+        parsed.out = out.expect("--out is required");
+        parsed
+    }
+}
+
+/// One figure of one sample, as the report reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct SampleLine<'a> {
+    /// The build variant (or `waiting` for the waiting workloads).
+    pub variant: &'a str,
+    /// What was measured.
+    pub workload: &'a str,
+    /// Which implementation.
+    pub implementation: &'a str,
+    /// The item type's name.
+    pub item: &'a str,
+    /// The ring's capacity.
+    pub capacity: usize,
+    /// Whether the threads were pinned.
+    pub pinned: bool,
+    /// Where the threads ran, in words.
+    pub placement: &'a str,
+    /// The rep the sample belongs to.
+    pub rep: usize,
+    /// The figure.
+    pub value: f64,
+    /// Its unit.
+    pub unit: &'a str,
+    /// The slower of the cache-line probes around the sample, in ns.
+    pub probe_ns: f64,
+}
+
+impl SampleLine<'_> {
+    /// The figure as one JSON object on one line.
+    pub fn to_json(&self) -> String {
+        let mut line = String::new();
+        write!(
+            line,
+            "{{\"variant\":\"{}\",\"workload\":\"{}\",\"implementation\":\"{}\",\
+             \"item\":\"{}\",\"capacity\":{},\"pinned\":{},\"placement\":\"{}\",\
+             \"rep\":{},\"value\":{},\"unit\":\"{}\",\"probe_ns\":{}}}",
+            self.variant,
+            self.workload,
+            self.implementation,
+            self.item,
+            self.capacity,
+            self.pinned,
+            self.placement,
+            self.rep,
+            self.value,
+            self.unit,
+            self.probe_ns,
+        )
+        .expect("writing to a String");
+        line
+    }
+}
