@@ -172,77 +172,68 @@ fn leftovers_dropped_once_by_the_last_handle() {
     });
 }
 
+/// One round of the handshake: a waiter thread announces itself with
+/// `announce` and then looks at a value (withdrawing if it found it), while
+/// this thread stores the value and then looks for a waiter. Fails if
+/// neither saw the other: the waiter would sleep and nobody would wake it.
+fn waiter_meets_publisher(
+    flag: &loom::sync::Arc<ring_core::handshake::WaiterFlag>,
+    announce: fn(&ring_core::handshake::WaiterFlag) -> bool,
+) {
+    use loom::sync::atomic::AtomicBool;
+
+    let published = loom::sync::Arc::new(AtomicBool::new(false));
+    let waiter = {
+        let flag = loom::sync::Arc::clone(flag);
+        let published = loom::sync::Arc::clone(&published);
+        thread::spawn(move || {
+            assert!(announce(&flag), "loom's fences always pair");
+            let saw = published.load(Ordering::Relaxed);
+            if saw {
+                flag.withdraw();
+            }
+            saw
+        })
+    };
+    published.store(true, Ordering::Relaxed);
+    let mut woken = false;
+    flag.wake_with(|| woken = true);
+    let waiter_saw_value = waiter.join().unwrap();
+    assert!(
+        waiter_saw_value || woken,
+        "the waiter would sleep and nobody would wake it"
+    );
+    assert!(
+        !flag.is_announced(),
+        "the announcement was taken or withdrawn"
+    );
+}
+
 /// The handshake's core: a waiter that announces itself and then looks at a
 /// value, and a publisher that stores the value and then looks for a
 /// waiter. In every interleaving at least one of them sees the other.
 #[test]
 fn waiter_flag_never_misses_both_ways() {
-    use loom::sync::atomic::AtomicBool;
-    use ring_core::handshake::WaiterFlag;
-
     loom::model(|| {
-        let flag = loom::sync::Arc::new(WaiterFlag::default());
-        let published = loom::sync::Arc::new(AtomicBool::new(false));
-        let waiter = {
-            let flag = loom::sync::Arc::clone(&flag);
-            let published = loom::sync::Arc::clone(&published);
-            thread::spawn(move || {
-                assert!(flag.announce(), "loom's heavy fence always pairs");
-                published.load(Ordering::Relaxed)
-            })
-        };
-        published.store(true, Ordering::Relaxed);
-        let mut woken = false;
-        flag.wake_with(|| woken = true);
-        let waiter_saw_value = waiter.join().unwrap();
-        assert!(
-            waiter_saw_value || woken,
-            "the waiter would sleep and nobody would wake it"
-        );
+        let flag = loom::sync::Arc::new(ring_core::handshake::WaiterFlag::default());
+        waiter_meets_publisher(&flag, |flag| flag.announce());
     });
 }
 
 /// The handshake's symmetric mode: a waiter that established the mode in
 /// an earlier wait announces itself with a full fence only, while the
 /// publisher stores and then looks for it (fencing when it sees the mode).
-/// In every interleaving at least one of them sees the other, and a
-/// `relax` racing with nothing leaves the flag plain.
+/// In every interleaving at least one of them sees the other; the mode
+/// lasts until the waiter relaxes.
 #[test]
 fn waiter_flag_in_the_symmetric_mode_never_misses_both_ways() {
-    use loom::sync::atomic::AtomicBool;
-    use ring_core::handshake::WaiterFlag;
-
     loom::model(|| {
-        let flag = loom::sync::Arc::new(WaiterFlag::default());
+        let flag = loom::sync::Arc::new(ring_core::handshake::WaiterFlag::default());
         // The earlier wait that established the mode.
         assert!(flag.announce_for_long_wait());
         flag.withdraw();
         assert!(flag.is_fenced());
-        let published = loom::sync::Arc::new(AtomicBool::new(false));
-        let waiter = {
-            let flag = loom::sync::Arc::clone(&flag);
-            let published = loom::sync::Arc::clone(&published);
-            thread::spawn(move || {
-                assert!(flag.announce_for_long_wait(), "an established mode pairs");
-                let saw = published.load(Ordering::Relaxed);
-                if saw {
-                    flag.withdraw();
-                }
-                saw
-            })
-        };
-        published.store(true, Ordering::Relaxed);
-        let mut woken = false;
-        flag.wake_with(|| woken = true);
-        let waiter_saw_value = waiter.join().unwrap();
-        assert!(
-            waiter_saw_value || woken,
-            "the waiter would sleep and nobody would wake it"
-        );
-        assert!(
-            !flag.is_announced(),
-            "the announcement was taken or withdrawn"
-        );
+        waiter_meets_publisher(&flag, |flag| flag.announce_for_long_wait());
         assert!(flag.is_fenced(), "only the waiter ends the mode");
         flag.relax();
         assert!(!flag.is_fenced());
@@ -253,30 +244,8 @@ fn waiter_flag_in_the_symmetric_mode_never_misses_both_ways() {
 /// the establishing announcement pairs through the heavy fence.
 #[test]
 fn waiter_flag_establishing_the_symmetric_mode_never_misses_both_ways() {
-    use loom::sync::atomic::AtomicBool;
-    use ring_core::handshake::WaiterFlag;
-
     loom::model(|| {
-        let flag = loom::sync::Arc::new(WaiterFlag::default());
-        let published = loom::sync::Arc::new(AtomicBool::new(false));
-        let waiter = {
-            let flag = loom::sync::Arc::clone(&flag);
-            let published = loom::sync::Arc::clone(&published);
-            thread::spawn(move || {
-                assert!(
-                    flag.announce_for_long_wait(),
-                    "loom's heavy fence always pairs"
-                );
-                published.load(Ordering::Relaxed)
-            })
-        };
-        published.store(true, Ordering::Relaxed);
-        let mut woken = false;
-        flag.wake_with(|| woken = true);
-        let waiter_saw_value = waiter.join().unwrap();
-        assert!(
-            waiter_saw_value || woken,
-            "the waiter would sleep and nobody would wake it"
-        );
+        let flag = loom::sync::Arc::new(ring_core::handshake::WaiterFlag::default());
+        waiter_meets_publisher(&flag, |flag| flag.announce_for_long_wait());
     });
 }

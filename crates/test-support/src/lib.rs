@@ -220,3 +220,47 @@ pub fn paced_feed(
         }
     })
 }
+
+/// The share of one core that a paced stream's consumer used: `push` is
+/// fed `rate` numbers a second for `duration` from a new thread (see
+/// [`paced_feed`]), while `consume` runs on the calling thread until the
+/// stream ends and returns how many numbers it received, which must be all
+/// of them. `None` where CPU time is not worth measuring (see
+/// [`cpu_time_is_meaningful`]) or the system has no thread clock.
+///
+/// # Panics
+///
+/// If `consume` received another count than was sent.
+///
+/// # Examples
+///
+/// ```
+/// let (sender, receiver) = std::sync::mpsc::channel();
+/// let share = test_support::paced_consumer_cpu_share(
+///     1_000,
+///     std::time::Duration::from_millis(20),
+///     move |n| sender.send(n).unwrap(),
+///     move || receiver.iter().count() as u64,
+/// );
+/// assert!(share.is_none_or(|share| share < 1.0));
+/// ```
+pub fn paced_consumer_cpu_share(
+    rate: u64,
+    duration: Duration,
+    push: impl FnMut(u64) + Send + 'static,
+    consume: impl FnOnce() -> u64,
+) -> Option<f64> {
+    if !cpu_time_is_meaningful() {
+        return None;
+    }
+    let before = thread_cpu_time()?;
+    let started = std::time::Instant::now();
+    let feed = paced_feed(rate, duration, push);
+    let received = consume();
+    let cpu = thread_cpu_time()? - before;
+    let share = cpu.as_secs_f64() / started.elapsed().as_secs_f64();
+    feed.join().unwrap();
+    let sent = (rate as f64 * duration.as_secs_f64()) as u64;
+    assert_eq!(received, sent, "the consumer missed items");
+    Some(share)
+}
