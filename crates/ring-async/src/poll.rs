@@ -161,8 +161,10 @@ fn wait_slow<H: Waiting, R>(
             return Ok(result);
         }
     }
-    let long = handle.spinner().expects_long_waits();
-    let paired = handle.slots().0.register(waker, long);
+    // Copied out and back, as the slot borrows the handle.
+    let mut spinner = *handle.spinner();
+    let paired = handle.slots().0.register(waker, &mut spinner);
+    *handle.spinner() = spinner;
     if let Some(result) = attempt(handle) {
         handle.slots().0.withdraw();
         return Ok(result);

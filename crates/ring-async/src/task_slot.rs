@@ -46,6 +46,7 @@ use std::task::Waker;
 
 use ring_core::WaitState;
 use ring_core::handshake::WaiterFlag;
+use ring_core::spin::Spinner;
 
 use std::sync::atomic::Ordering;
 
@@ -107,17 +108,13 @@ impl TaskSlot {
     /// side (a failing `membarrier`): the caller must then not rely on being
     /// woken, and asks to be polled again instead.
     ///
-    /// `long` says that this side's waits are long and frequent (its spins
-    /// keep missing): it then announces itself in the handshake's
-    /// symmetric mode (see [`WaiterFlag::announce_for_long_wait`]), which
-    /// spares each wait the `membarrier` call.
-    pub(crate) fn register(&self, waker: &Waker, long: bool) -> bool {
+    /// `spinner` chooses how to announce (see
+    /// [`Spinner::announce`]): in the handshake's symmetric mode while this
+    /// side's spins keep missing, which spares each wait the `membarrier`
+    /// call.
+    pub(crate) fn register(&self, waker: &Waker, spinner: &mut Spinner) -> bool {
         self.waker.register(waker);
-        if long {
-            self.announcement.announce_for_long_wait()
-        } else {
-            self.announcement.announce()
-        }
+        spinner.announce(&self.announcement)
     }
 
     /// This side's waits have become short (a spin caught the other side):

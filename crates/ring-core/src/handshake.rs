@@ -75,6 +75,10 @@ pub struct WaiterFlag {
     /// it stops waiting. [`FENCED`] while the waiter relies on the
     /// symmetric mode. Only the waiter sets either bit.
     state: AtomicU8,
+    /// How many publications the wakers fenced in the symmetric mode since
+    /// they last woke the waiter (see [`RELAX_ASKED`]). A hint, never used
+    /// for correctness, so a plain atomic even under loom, and `Relaxed`.
+    fenced_publications: core::sync::atomic::AtomicU32,
     /// The light half, chosen when the flag was made and kept on the line
     /// that [`wake_with`](Self::wake_with) loads anyway. Loading the
     /// process-wide choice (through the GOT, from a line of its own) at
@@ -91,11 +95,25 @@ const WAITING: u8 = 1;
 /// only by the waiter, and relied on only after a heavy fence that came
 /// after it was set (see [`WaiterFlag::announce_for_long_wait`]).
 const FENCED: u8 = 2;
+/// The wakers ask the waiter to end the symmetric mode: they fenced
+/// [`BUSY_PUBLICATIONS`] publications while it was awake, so the stream is
+/// busy, and a fence on each of them costs more than the `membarrier` call
+/// of the next wait saves. Set by a waker, cleared by the waiter's next
+/// plain announcement or [`WaiterFlag::relax`].
+const RELAX_ASKED: u8 = 4;
+
+/// After how many fenced publications without a wake-up the wakers ask the
+/// waiter to end the symmetric mode. A fence costs a few tens of
+/// nanoseconds and a `membarrier` call from a few hundred to a few thousand;
+/// a paced stream publishes one or two items per wake-up, a busy one
+/// hundreds. Two under loom, so that its models reach the request.
+const BUSY_PUBLICATIONS: u32 = if cfg!(loom) { 2 } else { 32 };
 
 impl Default for WaiterFlag {
     fn default() -> Self {
         Self {
             state: AtomicU8::new(0),
+            fenced_publications: core::sync::atomic::AtomicU32::new(0),
             light: LightFence::chosen(),
         }
     }
@@ -185,6 +203,8 @@ impl WaiterFlag {
             fence::full();
             return true;
         }
+        // Relaxed: a hint (see the field); a fresh mode starts counting.
+        self.fenced_publications.store(0, Ordering::Relaxed);
         let paired = fence::heavy();
         if !paired {
             // The mode was not established: wakers may still look without
@@ -214,7 +234,7 @@ impl WaiterFlag {
         // bit; a waker that already took the announcement merely wakes a
         // waiter that is awake, which every waiter tolerates (wake-ups may
         // be spurious).
-        let mode = self.state.load(Ordering::Relaxed) & FENCED;
+        let mode = self.state.load(Ordering::Relaxed) & (FENCED | RELAX_ASKED);
         self.state.store(mode, Ordering::Relaxed);
     }
 
@@ -285,6 +305,12 @@ impl WaiterFlag {
             fence::full();
             // Relaxed: ordered by the fence pair, as in `wake_with`.
             state = self.state.load(Ordering::Relaxed);
+            if state & WAITING == 0 {
+                self.count_fenced_publication(state);
+                return;
+            }
+            // Relaxed: a hint (see the field).
+            self.fenced_publications.store(0, Ordering::Relaxed);
         }
         if state & WAITING == 0 {
             return;
@@ -309,6 +335,47 @@ impl WaiterFlag {
         {
             wake();
         }
+    }
+
+    /// Counts a publication fenced while the waiter was awake in the
+    /// symmetric mode, and asks the waiter to end the mode once the stream
+    /// looks busy (see [`RELAX_ASKED`]).
+    fn count_fenced_publication(&self, state: u8) {
+        // Relaxed: a hint (see the field).
+        let count = self.fenced_publications.load(Ordering::Relaxed) + 1;
+        self.fenced_publications.store(count, Ordering::Relaxed);
+        if count >= BUSY_PUBLICATIONS && state & RELAX_ASKED == 0 {
+            // Relaxed: a request, not a publication; the waiter acts on it
+            // at its next announcement, and until then this side keeps
+            // fencing. An RMW, so that it never undoes the waiter's stores;
+            // one of the waiter's plain stores may undo it, and this side
+            // then asks again.
+            self.state.fetch_or(RELAX_ASKED, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the wakers asked the waiter to end the symmetric mode: they
+    /// fenced many publications while it was awake, so the stream is busy
+    /// and the mode costs more than it saves. A waiter that sees it
+    /// announces itself with [`announce`](Self::announce), which ends the
+    /// mode and the request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let flag = ring_core::handshake::WaiterFlag::default();
+    /// assert!(flag.announce_for_long_wait()); // Establishes the mode.
+    /// flag.withdraw();
+    /// for _ in 0..100 {
+    ///     flag.wake_with(|| unreachable!("nobody waits")); // A busy stream.
+    /// }
+    /// assert!(flag.relax_requested());
+    /// let _ = flag.announce();
+    /// assert!(!flag.relax_requested() && !flag.is_fenced());
+    /// # flag.withdraw();
+    /// ```
+    pub fn relax_requested(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & RELAX_ASKED != 0
     }
 
     /// Whether a waiter has announced itself and not yet been taken or

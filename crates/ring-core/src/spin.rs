@@ -16,6 +16,8 @@
 use core::time::Duration;
 use std::time::Instant;
 
+use crate::handshake::WaiterFlag;
+
 /// How long a waiting side spins before it sleeps: between a shortest and
 /// a longest spin, halving after each spin that ended without the other
 /// side acting and back to the longest after one that caught it.
@@ -342,6 +344,40 @@ impl Spinner {
     /// ```
     pub const fn expects_long_waits(&self) -> bool {
         self.misses >= LONG_WAIT_MISSES
+    }
+
+    /// Announces the waiting side on `flag` in the mode its recent spins
+    /// call for: in the handshake's symmetric mode
+    /// ([`WaiterFlag::announce_for_long_wait`]) while they keep missing,
+    /// unless the wakers asked to end it because the stream is busy (then
+    /// the misses so far no longer count); plainly
+    /// ([`WaiterFlag::announce`]) otherwise. Returns the announcement's
+    /// verdict: `false` means the waiter must not sleep without a timeout.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::handshake::WaiterFlag;
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let flag = WaiterFlag::default();
+    /// let mut spinner = Spinner::new(SpinPolicy::NEVER);
+    /// while !spinner.expects_long_waits() {
+    ///     assert_eq!(spinner.spin(None, || None::<()>), None);
+    /// }
+    /// let paired = spinner.announce(&flag);
+    /// assert!(flag.is_fenced() || !paired);
+    /// flag.withdraw();
+    /// ```
+    #[must_use = "a `false` means the waiter must not sleep without a timeout"]
+    pub fn announce(&mut self, flag: &WaiterFlag) -> bool {
+        if self.expects_long_waits() {
+            if !flag.relax_requested() {
+                return flag.announce_for_long_wait();
+            }
+            self.misses = 0;
+        }
+        flag.announce()
     }
 
     /// Calls `attempt` until it returns `Some` or the spin is over (its

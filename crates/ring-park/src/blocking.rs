@@ -192,13 +192,12 @@ impl<T> Producer<T> {
             inner.wait_state().producer.relax();
             return outcome;
         }
-        let long = spinner.expects_long_waits();
         spinner.slept();
         loop {
             let timed_out = passed(deadline) || {
                 let ready = || !inner.is_full() || inner.is_disconnected();
                 let parker = &inner.wait_state().producer;
-                parker.wait(registered_thread, ready, deadline, long) == Woken::TimedOut
+                parker.wait(registered_thread, ready, deadline, spinner) == Woken::TimedOut
             };
             // After a wake-up, and once more at the deadline: space may
             // have appeared. A wake-up that finds none was spurious, and
@@ -326,13 +325,12 @@ impl<T> Consumer<T> {
             inner.wait_state().consumer.relax();
             return outcome;
         }
-        let long = spinner.expects_long_waits();
         spinner.slept();
         loop {
             let timed_out = passed(deadline) || {
                 let ready = || !inner.is_empty() || inner.is_disconnected();
                 let parker = &inner.wait_state().consumer;
-                parker.wait(registered_thread, ready, deadline, long) == Woken::TimedOut
+                parker.wait(registered_thread, ready, deadline, spinner) == Woken::TimedOut
             };
             // As in `push_until`.
             if let Some(outcome) = attempt_pop(inner) {

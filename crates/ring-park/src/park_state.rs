@@ -41,6 +41,7 @@
 
 use crossbeam_utils::CachePadded;
 use ring_core::WaitState;
+use ring_core::spin::Spinner;
 
 use ring_core::handshake::WaiterFlag;
 
@@ -79,16 +80,16 @@ impl Parker {
     /// stored here: the mutex is locked only when the handle waits on a new
     /// thread, so a waker's lock rarely meets the waiter's.
     ///
-    /// `long` says that the waits of this side are long and frequent (its
-    /// spins keep missing): it then announces itself in the handshake's
-    /// symmetric mode (see [`WaiterFlag::announce_for_long_wait`]), which
-    /// spares each wait the `membarrier` call.
+    /// `spinner` chooses how to announce (see
+    /// [`Spinner::announce`](ring_core::spin::Spinner::announce)): in the
+    /// handshake's symmetric mode while this side's spins keep missing,
+    /// which spares each wait the `membarrier` call.
     pub(crate) fn wait(
         &self,
         registered: &mut Option<ThreadId>,
         ready: impl FnOnce() -> bool,
         deadline: Option<std::time::Instant>,
-        long: bool,
+        spinner: &mut Spinner,
     ) -> Woken {
         let current = thread::current();
         if *registered != Some(current.id()) {
@@ -101,11 +102,7 @@ impl Parker {
         // The announcement is a Release store followed by the heavy fence:
         // the thread stored above is visible to the waker that takes it, and
         // `ready` loads the ring only after the announcement.
-        let paired = if long {
-            self.announcement.announce_for_long_wait()
-        } else {
-            self.announcement.announce()
-        };
+        let paired = spinner.announce(&self.announcement);
         if ready() {
             self.announcement.withdraw();
             return Woken::Retry;
