@@ -93,12 +93,16 @@
 //! change through hooks that run after the change is published: after each
 //! push, each pop, and each handle's drop, whichever method caused it. A
 //! flavour thus never forgets a wake-up, and needs no `unsafe` code.
-//! [`impl_flavour_api!`] writes the flavour's non-waiting methods.
+//! [`impl_flavour_api!`] writes the flavour's non-waiting methods. The
+//! flavours that sleep share the [`handshake`] (how a sleeper is woken
+//! without a lost wake-up, and without a system call on the busy side) and,
+//! with `std`, the `spin` module (how long to spin before sleeping, and
+//! `impl_spin_policy_api!` for the handles' `spin_policy` methods).
 //!
 //! # Features
 //!
 //! - `std` (default): `std::error::Error` for the error types, and the
-//!   [`spin`] module (the spinning policy of the flavours that sleep, which
+//!   `spin` module (the spinning policy of the flavours that sleep, which
 //!   needs a clock). Without it
 //!   the crate is `no_std` and needs only `alloc`.
 //! - `ablation-unpadded-indices`, `ablation-uncached-indices`: benchmark
