@@ -43,6 +43,16 @@
 //! choice when it is made, for hot paths that keep it beside their own data
 //! (every ring's waiter flags do), so one made before stays a compiler
 //! fence, which is sound for the reason given there.
+//!
+//! # Turning `membarrier` off
+//!
+//! A sandbox whose seccomp policy kills a process that calls `membarrier`,
+//! or that emulates it loosely, can ask for plain `fence(SeqCst)` on both
+//! sides instead: with the environment variable `RING_FENCE=seqcst` (read
+//! once, when the choice is made), or by calling [`use_seqcst_fences`]
+//! before the first ring is made. `RING_FENCE=auto`, or no variable, keeps
+//! the default. Every push and pop then issues a full fence, which costs a
+//! few nanoseconds each; no `membarrier` call is ever made.
 
 #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
 mod membarrier {
@@ -77,10 +87,16 @@ mod membarrier {
 
     fn registered() -> bool {
         *REGISTERED.get_or_init(|| {
-            let ok = membarrier(REGISTER_PRIVATE_EXPEDITED);
+            let ok =
+                !super::seqcst_requested_by_environment() && membarrier(REGISTER_PRIVATE_EXPEDITED);
             ACTIVE.store(ok, Ordering::Relaxed);
             ok
         })
+    }
+
+    /// Makes the choice plain `SeqCst` fences, unless it was made already.
+    pub(super) fn choose_seqcst() -> bool {
+        REGISTERED.set(false).is_ok()
     }
 
     #[inline(always)]
@@ -343,6 +359,95 @@ pub fn heavy() -> bool {
 pub fn prepare() {
     #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
     membarrier::prepare();
+    #[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+    CHOICE_MADE.store(true, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// Where no `membarrier` can be used, the fences are full fences whatever
+/// the choice; this only records that it was made, so that
+/// [`use_seqcst_fences`] answers alike everywhere. `Relaxed`: it orders
+/// nothing.
+#[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+static CHOICE_MADE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Whether the environment asks for plain `SeqCst` fences:
+/// `RING_FENCE=seqcst`. Read when the choice is made.
+///
+/// # Panics
+///
+/// On any other value than `seqcst` or `auto`, with a message that names
+/// both: a typo must not silently keep `membarrier` in a sandbox that kills
+/// on it.
+#[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+fn seqcst_requested_by_environment() -> bool {
+    match std::env::var_os("RING_FENCE") {
+        None => false,
+        Some(value) if value == "seqcst" => true,
+        Some(value) if value == "auto" => false,
+        Some(value) => panic!(
+            "RING_FENCE={value:?} is not understood: use RING_FENCE=seqcst for plain SeqCst \
+             fences, or RING_FENCE=auto (or no variable) for the default"
+        ),
+    }
+}
+
+/// The fences were chosen already, when the first ring was made (or
+/// [`prepare`] ran); returned by [`use_seqcst_fences`].
+///
+/// # Examples
+///
+/// ```
+/// let error = ring_core::fence::FenceAlreadyChosen;
+/// assert!(error.to_string().contains("already chosen"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FenceAlreadyChosen;
+
+impl core::fmt::Display for FenceAlreadyChosen {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the fences were already chosen: call this before the first ring is made")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for FenceAlreadyChosen {}
+
+/// Makes every ring of the process use plain `fence(SeqCst)` on both sides
+/// of the wake-up handshake instead of `membarrier`, as
+/// `RING_FENCE=seqcst` does (see the module docs): for a sandbox that
+/// kills on `membarrier` or emulates it loosely. Call it before the first
+/// ring is made.
+///
+/// # Errors
+///
+/// [`FenceAlreadyChosen`] once the choice was made: a ring was made, or
+/// [`prepare`], [`heavy`] or [`LightFence::chosen`] ran. The fences then
+/// stay as chosen, since rings made before rely on them.
+///
+/// # Examples
+///
+/// ```
+/// // The first thing the program does, before any ring exists:
+/// ring_core::fence::use_seqcst_fences().unwrap();
+/// assert!(!ring_core::fence::is_asymmetric());
+/// let (mut producer, mut consumer) = ring_core::channel::<u8>(1);
+/// producer.try_push(1).unwrap();
+/// assert_eq!(consumer.try_pop(), Ok(1));
+/// assert_eq!(
+///     ring_core::fence::use_seqcst_fences(),
+///     Err(ring_core::fence::FenceAlreadyChosen)
+/// );
+/// ```
+pub fn use_seqcst_fences() -> Result<(), FenceAlreadyChosen> {
+    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    let chosen_now = membarrier::choose_seqcst();
+    #[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+    let chosen_now = !CHOICE_MADE.swap(true, core::sync::atomic::Ordering::Relaxed);
+    if chosen_now {
+        Ok(())
+    } else {
+        Err(FenceAlreadyChosen)
+    }
 }
 
 /// Whether [`light`] is currently a mere compiler fence (and a
