@@ -1,8 +1,16 @@
 //! The busy-waiting operations of ring-spin across threads. Everything that
 //! could hang runs under a watchdog, so a lost disconnection fails the test
 //! instead of stalling CI.
+//!
+//! ring-spin never yields, so it assumes a core per thread. The test
+//! harness runs tests in parallel, and several spinning streams on a 2-core
+//! machine take turns only at the scheduler's time slice: a capacity-1
+//! stream under a sanitizer then took minutes (one CI run hit the watchdog).
+//! The tests that spin across threads therefore take turns, through
+//! [`one_spinning_test_at_a_time`], before their watchdog starts.
 
 use std::rc::Rc;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -11,8 +19,16 @@ use test_support::{
     DropCounter, assert_not_send, assert_send, drop_in_order, scaled, with_watchdog,
 };
 
+/// Holds the turn of one spinning test; a test that failed while holding
+/// it passes the turn on all the same.
+fn one_spinning_test_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 #[test]
 fn stream_arrives_complete_and_in_order() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         for capacity in [1, 2, 3, 1024] {
             let count = scaled(200_000) as u64;
@@ -35,6 +51,7 @@ fn stream_arrives_complete_and_in_order() {
 
 #[test]
 fn push_waits_for_space() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         let (mut producer, mut consumer) = channel(1);
         producer.push(1).unwrap();
@@ -50,6 +67,7 @@ fn push_waits_for_space() {
 
 #[test]
 fn pop_waits_for_an_item() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         let (mut producer, mut consumer) = channel(4);
         let popper = thread::spawn(move || consumer.pop());
@@ -61,6 +79,7 @@ fn pop_waits_for_an_item() {
 
 #[test]
 fn consumer_drop_releases_a_waiting_push_with_its_value() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         let (mut producer, consumer) = channel(1);
         producer.push(String::from("fills the ring")).unwrap();
@@ -76,6 +95,7 @@ fn consumer_drop_releases_a_waiting_push_with_its_value() {
 
 #[test]
 fn producer_drop_releases_a_waiting_pop_after_the_last_item() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         let (mut producer, mut consumer) = channel(2);
         let popper = thread::spawn(move || [consumer.pop(), consumer.pop(), consumer.pop()]);
@@ -88,6 +108,7 @@ fn producer_drop_releases_a_waiting_pop_after_the_last_item() {
 
 #[test]
 fn handles_move_between_threads_mid_stream() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         let batch = scaled(20_000);
         let (mut producer, mut consumer) = channel(8);
@@ -114,6 +135,7 @@ fn handles_move_between_threads_mid_stream() {
 
 #[test]
 fn zero_sized_items_stream() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         let count = scaled(100_000);
         let (mut producer, mut consumer) = channel(3);
@@ -129,6 +151,7 @@ fn zero_sized_items_stream() {
 
 #[test]
 fn items_left_behind_across_threads_are_dropped_once() {
+    let _turn = one_spinning_test_at_a_time();
     with_watchdog(|| {
         for producer_first in [true, false] {
             let drops = DropCounter::default();
