@@ -88,7 +88,8 @@ impl BatchQueue for Rtrb {
 }
 
 /// The time to move `count` items in batches from a producer thread to
-/// the measuring consumer thread, which checks every item.
+/// the measuring consumer thread, which checks every item: from the
+/// producer's first push until the consumer has the last item.
 ///
 /// # Panics
 ///
@@ -99,9 +100,10 @@ pub fn batch_throughput<Q: BatchQueue>(
     placement: Placement,
 ) -> Duration {
     let (mut producer, mut consumer) = Q::channel::<u64>(capacity);
-    on_two_threads(
+    let (started, finished) = on_two_threads(
         placement,
         move || {
+            let started = Instant::now();
             let mut next = 0;
             let mut batch = [0; BATCH];
             while next < count {
@@ -115,9 +117,9 @@ pub fn batch_throughput<Q: BatchQueue>(
                 }
                 next += len as u64;
             }
+            started
         },
         move || {
-            let started = Instant::now();
             let mut expected = 0;
             let mut batch = [0; BATCH];
             while expected < count {
@@ -127,9 +129,10 @@ pub fn batch_throughput<Q: BatchQueue>(
                     expected += 1;
                 }
             }
-            started.elapsed()
+            Instant::now()
         },
-    )
+    );
+    finished.saturating_duration_since(started)
 }
 
 /// The batch workload of the implementation named `name`, if it has one.

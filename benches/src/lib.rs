@@ -3,18 +3,21 @@
 //! `benches/push_pop.rs`).
 //!
 //! Two workloads run on two threads, pinned to two distinct cores when the
-//! machine has them:
+//! machine has them; both threads spin at a [`StartLine`] first, so that
+//! no thread's wake-up lands inside the time:
 //! - [`throughput`]: one thread pushes `count` items, the other pops and
-//!   checks each, so nothing is optimized away; the time runs from a
-//!   common start until the last item arrived.
+//!   checks each, so nothing is optimized away; the time runs from the
+//!   producer's first push until the consumer has the last item.
 //! - [`round_trip`]: one item ping-pongs over two rings; the time of
 //!   `count` round trips.
+//!
+//! The drivers choose `count` so that a sample lasts a set time after a
+//! warm-up ([`steady`]): a steady stream, not a burst from a cold start.
 //!
 //! The async implementations run the same two bodies as two tasks of a
 //! tokio multi-thread runtime with two workers; see [`tasks`].
 
 use std::hint::black_box;
-use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -24,10 +27,13 @@ pub mod items;
 pub mod probe;
 pub mod queues;
 pub mod runner;
+pub mod start_line;
+pub mod steady;
 pub mod streams;
 pub mod tasks;
 
 pub use items::Item;
+pub use start_line::StartLine;
 
 /// One SPSC implementation under test: how to make a ring and how to wait
 /// for space or an item, as its users would.
@@ -101,34 +107,36 @@ pub(crate) fn spawn_on<R: Send + 'static>(
     })
 }
 
-/// Runs `body` and `measure` on two threads placed as `placement` says;
-/// both start together at a barrier. Returns what `measure` returns.
-pub(crate) fn on_two_threads<R: Send + 'static>(
+/// Runs `helper` and `measure` on two threads placed as `placement` says;
+/// both start together at a spinning [`StartLine`]. Returns what each
+/// returned.
+pub(crate) fn on_two_threads<H: Send + 'static, R: Send + 'static>(
     placement: Placement,
-    body: impl FnOnce() + Send + 'static,
+    helper: impl FnOnce() -> H + Send + 'static,
     measure: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let start = Arc::new(Barrier::new(2));
-    let helper_start = Arc::clone(&start);
+) -> (H, R) {
+    let start = StartLine::default();
+    let helper_start = start.clone();
     let helper = spawn_on(placement.helper_core, move || {
-        helper_start.wait();
-        body();
+        helper_start.cross_spinning();
+        helper()
     });
     let measurer = spawn_on(placement.main_core, move || {
-        start.wait();
+        start.cross_spinning();
         measure()
     });
     let result = measurer
         .join()
         .expect("the benchmark's measuring thread panicked");
-    helper
+    let helped = helper
         .join()
         .expect("the benchmark's helper thread panicked");
-    result
+    (helped, result)
 }
 
 /// The time to move `count` items from a producer thread to the
-/// measuring consumer thread through a ring of `capacity`.
+/// measuring consumer thread through a ring of `capacity`: from the
+/// producer's first push until the consumer has the last item.
 ///
 /// # Panics
 ///
@@ -139,15 +147,16 @@ pub fn throughput<Q: Queue, T: Item>(
     placement: Placement,
 ) -> Duration {
     let (mut producer, mut consumer) = Q::channel::<T>(capacity);
-    on_two_threads(
+    let (started, finished) = on_two_threads(
         placement,
         move || {
+            let started = Instant::now();
             for index in 0..count {
                 Q::push(&mut producer, T::from_index(index));
             }
+            started
         },
         move || {
-            let started = Instant::now();
             for expected in 0..count {
                 let value = Q::pop(&mut consumer);
                 assert!(
@@ -156,9 +165,10 @@ pub fn throughput<Q: Queue, T: Item>(
                     Q::NAME
                 );
             }
-            started.elapsed()
+            Instant::now()
         },
-    )
+    );
+    finished.saturating_duration_since(started)
 }
 
 /// The time of `count` round trips of one item over two rings of
@@ -189,6 +199,7 @@ pub fn round_trip<Q: Queue, T: Item>(
             started.elapsed()
         },
     )
+    .1
 }
 
 /// A workload of one implementation: the time it takes for a capacity, a
@@ -263,14 +274,19 @@ impl Contender {
     /// Every implementation measured, moving `T`s: the flavours of this
     /// workspace and their peers.
     pub fn all<T: Item>() -> Vec<Self> {
-        use queues::{ArrayQueue, CrossbeamBounded, RingPark, RingSpin, Rtrb, StdSyncChannel};
+        use queues::{
+            ArrayQueue, CrossbeamBounded, FlumeBounded, RingPark, RingSpin, Ringbuf, Rtrb,
+            StdSyncChannel,
+        };
         use tasks::{KanalAsync, RingAsync, TokioMpsc};
         vec![
             Self::threads::<RingSpin, T>(),
             Self::threads::<Rtrb, T>(),
+            Self::threads::<Ringbuf, T>(),
             Self::threads::<ArrayQueue, T>(),
             Self::threads::<RingPark, T>(),
             Self::threads::<CrossbeamBounded, T>(),
+            Self::threads::<FlumeBounded, T>(),
             Self::threads::<StdSyncChannel, T>(),
             Self::tasks::<RingAsync, T>(),
             Self::tasks::<KanalAsync, T>(),

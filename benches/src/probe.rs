@@ -21,13 +21,14 @@ const ROUND_TRIPS: u64 = 2_000;
 
 /// The cost of one round trip of a cache line between the placement's two
 /// threads: the measuring thread writes an odd number, the other answers
-/// with the next even one.
+/// with the next even one. Both threads are awake (past a spinning start
+/// line) before the clock starts.
 pub fn cache_line_round_trip(placement: Placement) -> Duration {
     // Acquire and Release, as a real handoff would use: the probe measures
     // the cache-line transfer that every ring index store and load pays.
     let line = Arc::new(CachePadded::new(AtomicU64::new(0)));
     let echo_line = Arc::clone(&line);
-    let elapsed = on_two_threads(
+    let (_, elapsed) = on_two_threads(
         placement,
         move || {
             for trip in 0..ROUND_TRIPS {

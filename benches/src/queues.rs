@@ -53,14 +53,14 @@ waiting_queue! {
 waiting_queue! {
     /// crossbeam-channel's bounded channel, which spins briefly and then
     /// parks.
-    CrossbeamBounded, "crossbeam",
+    CrossbeamBounded, "crossbeam-channel bounded",
     crossbeam_channel::Sender, crossbeam_channel::Receiver,
     channel = crossbeam_channel::bounded, push = send, pop = recv,
 }
 
 waiting_queue! {
     /// The standard library's bounded channel.
-    StdSyncChannel, "std-sync",
+    StdSyncChannel, "std sync_channel",
     std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver,
     channel = std::sync::mpsc::sync_channel, push = send, pop = recv,
 }
@@ -99,13 +99,58 @@ impl Queue for Rtrb {
     }
 }
 
+waiting_queue! {
+    /// flume's bounded channel (default features), an MPMC channel that
+    /// spins briefly and then parks, often chosen over crossbeam-channel.
+    FlumeBounded, "flume bounded",
+    flume::Sender, flume::Receiver,
+    channel = flume::bounded, push = send, pop = recv,
+}
+
+/// ringbuf's heap ring (`HeapRb`, split into its caching producer and
+/// consumer), spun on as rtrb is: its handles never wait either.
+#[derive(Debug)]
+pub struct Ringbuf;
+
+impl Queue for Ringbuf {
+    const NAME: &'static str = "ringbuf";
+    type Producer<T: Item> = ringbuf::HeapProd<T>;
+    type Consumer<T: Item> = ringbuf::HeapCons<T>;
+
+    fn channel<T: Item>(capacity: usize) -> (Self::Producer<T>, Self::Consumer<T>) {
+        use ringbuf::traits::Split as _;
+        ringbuf::HeapRb::new(capacity).split()
+    }
+
+    #[inline(always)]
+    fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
+        use ringbuf::traits::Producer as _;
+        let mut value = value;
+        while let Err(returned) = producer.try_push(value) {
+            value = returned;
+            std::hint::spin_loop();
+        }
+    }
+
+    #[inline(always)]
+    fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
+        use ringbuf::traits::Consumer as _;
+        loop {
+            if let Some(value) = consumer.try_pop() {
+                return value;
+            }
+            std::hint::spin_loop();
+        }
+    }
+}
+
 /// crossbeam-queue's `ArrayQueue`, a bounded MPMC queue that users often
 /// pick for SPSC too, shared through an `Arc` and spun on.
 #[derive(Debug)]
 pub struct ArrayQueue;
 
 impl Queue for ArrayQueue {
-    const NAME: &'static str = "crossbeam-array";
+    const NAME: &'static str = "crossbeam-queue ArrayQueue";
     type Producer<T: Item> = std::sync::Arc<crossbeam_queue::ArrayQueue<T>>;
     type Consumer<T: Item> = std::sync::Arc<crossbeam_queue::ArrayQueue<T>>;
 

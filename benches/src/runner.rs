@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 /// The command line of a benchmark binary:
-/// `--out FILE [--quick] [--reps N] [--filter PATTERN] [--variant NAME]`.
+/// `--out FILE [--quick] [--reps N] [--first-rep N] [--seed N]
+/// [--filter PATTERN] [--variant NAME]`.
 #[derive(Clone, Debug, Default)]
 pub struct Args {
     /// Where the JSON lines go.
@@ -14,6 +15,12 @@ pub struct Args {
     pub quick: bool,
     /// How many reps, if not the binary's default.
     pub reps: Option<usize>,
+    /// The number of the first rep (0 unless told): a driver that runs
+    /// one rep per invocation numbers them across invocations, so that
+    /// samples of different builds pair up by rep.
+    pub first_rep: usize,
+    /// The seed of the per-rep order of the points, if given.
+    pub seed: Option<u64>,
     /// Only the points whose label contains this.
     pub filter: Option<String>,
     /// The build variant, for the binaries that have several.
@@ -37,6 +44,10 @@ impl Args {
                 "--out" => out = Some(value()),
                 "--quick" => parsed.quick = true,
                 "--reps" => parsed.reps = Some(value().parse().expect("--reps takes a number")),
+                "--first-rep" => {
+                    parsed.first_rep = value().parse().expect("--first-rep takes a number");
+                }
+                "--seed" => parsed.seed = Some(value().parse().expect("--seed takes a number")),
                 "--filter" => parsed.filter = Some(value()),
                 "--variant" => parsed.variant = Some(value()),
                 other => panic!("unknown argument {other:?}"),
@@ -97,5 +108,35 @@ impl SampleLine<'_> {
         )
         .expect("writing to a String");
         line
+    }
+}
+
+/// Shuffles `items` in an order that `seed` and `rep` fix (Fisher-Yates
+/// over SplitMix64): each rep gets its own order, and a run with the same
+/// seed repeats it, so an order effect can be both avoided and reproduced.
+///
+/// # Examples
+///
+/// ```
+/// let mut first: Vec<u32> = (0..10).collect();
+/// let mut again = first.clone();
+/// ring_benches::runner::shuffle(&mut first, 7, 3);
+/// ring_benches::runner::shuffle(&mut again, 7, 3);
+/// assert_eq!(first, again);
+/// first.sort();
+/// assert_eq!(first, (0..10).collect::<Vec<_>>());
+/// ```
+pub fn shuffle<T>(items: &mut [T], seed: u64, rep: usize) {
+    let mut state = seed ^ (rep as u64).wrapping_mul(0xA076_1D64_78BD_642F);
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    for last in (1..items.len()).rev() {
+        let chosen = (next() % (last as u64 + 1)) as usize;
+        items.swap(last, chosen);
     }
 }

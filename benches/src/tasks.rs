@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 
-use crate::{Item, Placement};
+use crate::{Item, Placement, StartLine};
 
 /// One async SPSC implementation under test: how to make a ring and how to
 /// await space or an item, as its users would.
@@ -59,25 +59,6 @@ fn two_worker_runtime(placement: Placement) -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
-/// Both tasks of a workload wait here for each other, so that the time
-/// starts when both run, not when the runtime got round to waking a
-/// worker (which on a VM takes from microseconds to milliseconds). The
-/// waiting yields, so two tasks that land on one worker still meet.
-#[derive(Clone, Default)]
-struct StartLine(Arc<AtomicUsize>);
-
-impl StartLine {
-    async fn wait(&self) {
-        // The counter only starts the clock and publishes no data; the
-        // ring's own orderings carry the items. AcqRel and Acquire keep the
-        // two tasks' starts in a clear happens-before order all the same.
-        self.0.fetch_add(1, Ordering::AcqRel);
-        while self.0.load(Ordering::Acquire) < 2 {
-            tokio::task::yield_now().await;
-        }
-    }
-}
-
 /// Where the two tasks of a workload run.
 #[derive(Clone, Copy, Debug)]
 enum Runtimes {
@@ -90,39 +71,55 @@ enum Runtimes {
 }
 
 /// Runs `helper` and `measure` as two tasks placed as `runtimes` and
-/// `placement` say, starting them together, and returns what `measure`
-/// returns.
-fn on_two_tasks<R: Send + 'static>(
+/// `placement` say, starting them together at a [`StartLine`] once their
+/// runtimes are built, and returns what each returned.
+fn on_two_tasks<H: Send + 'static, R: Send + 'static>(
     runtimes: Runtimes,
     placement: Placement,
-    helper: impl Future<Output = ()> + Send + 'static,
+    helper: impl Future<Output = H> + Send + 'static,
     measure: impl Future<Output = R> + Send + 'static,
-) -> R {
+) -> (H, R) {
+    let start_line = StartLine::default();
+    let helper_start = start_line.clone();
+    let helper = async move {
+        helper_start.cross().await;
+        helper.await
+    };
+    let measure = async move {
+        start_line.cross().await;
+        measure.await
+    };
     match runtimes {
         Runtimes::TwoWorkers => {
             let runtime = two_worker_runtime(placement);
-            let start_line = StartLine::default();
-            let helper_start = start_line.clone();
             runtime.block_on(async move {
-                let helper = tokio::spawn(async move {
-                    helper_start.wait().await;
-                    helper.await;
-                });
-                let measure = tokio::spawn(async move {
-                    start_line.wait().await;
-                    measure.await
-                });
-                helper.await.expect("the benchmark's helper task panicked");
-                measure
+                let helper = tokio::spawn(helper);
+                let measure = tokio::spawn(measure);
+                let helped = helper.await.expect("the benchmark's helper task panicked");
+                let result = measure
                     .await
-                    .expect("the benchmark's measuring task panicked")
+                    .expect("the benchmark's measuring task panicked");
+                (helped, result)
             })
         }
-        Runtimes::TwoCurrentThread => crate::on_two_threads(
-            placement,
-            move || current_thread_runtime().block_on(helper),
-            move || current_thread_runtime().block_on(measure),
-        ),
+        Runtimes::TwoCurrentThread => {
+            // Each thread builds its runtime before it reaches the start
+            // line; on a current-thread runtime with one task, the line's
+            // yield returns at once, so the wait spins.
+            let helper = crate::spawn_on(placement.helper_core, move || {
+                current_thread_runtime().block_on(helper)
+            });
+            let measurer = crate::spawn_on(placement.main_core, move || {
+                current_thread_runtime().block_on(measure)
+            });
+            let result = measurer
+                .join()
+                .expect("the benchmark's measuring thread panicked");
+            let helped = helper
+                .join()
+                .expect("the benchmark's helper thread panicked");
+            (helped, result)
+        }
     }
 }
 
@@ -146,16 +143,17 @@ fn throughput_on<Q: AsyncQueue, T: Item>(
     placement: Placement,
 ) -> Duration {
     let (mut producer, mut consumer) = Q::channel::<T>(capacity);
-    on_two_tasks(
+    let (started, finished) = on_two_tasks(
         runtimes,
         placement,
         async move {
+            let started = Instant::now();
             for index in 0..count {
                 Q::push(&mut producer, T::from_index(index)).await;
             }
+            started
         },
         async move {
-            let started = Instant::now();
             for expected in 0..count {
                 let value = Q::pop(&mut consumer).await;
                 assert!(
@@ -164,9 +162,10 @@ fn throughput_on<Q: AsyncQueue, T: Item>(
                     Q::NAME
                 );
             }
-            started.elapsed()
+            Instant::now()
         },
-    )
+    );
+    finished.saturating_duration_since(started)
 }
 
 /// The time of `count` round trips of one item over two rings of
@@ -198,10 +197,12 @@ fn round_trip_on<Q: AsyncQueue, T: Item>(
             started.elapsed()
         },
     )
+    .1
 }
 
 /// The throughput workload as two tasks of a tokio multi-thread runtime
-/// with two workers, timed from when both run until the last item arrived.
+/// with two workers, timed from the producer's first push until the
+/// consumer has the last item.
 ///
 /// # Panics
 ///
@@ -255,10 +256,11 @@ pub fn round_trip_two_runtimes<Q: AsyncQueue, T: Item>(
 pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement) -> Duration {
     use crate::batch::BATCH;
     let (mut producer, mut consumer) = ring_async::channel::<u64>(capacity);
-    on_two_tasks(
+    let (started, finished) = on_two_tasks(
         Runtimes::TwoWorkers,
         placement,
         async move {
+            let started = Instant::now();
             let mut next = 0;
             let mut batch = [0; BATCH];
             while next < count {
@@ -277,9 +279,9 @@ pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement)
                 );
                 next += len as u64;
             }
+            started
         },
         async move {
-            let started = Instant::now();
             let mut expected = 0;
             let mut batch = [0; BATCH];
             while expected < count {
@@ -290,9 +292,10 @@ pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement)
                     expected += 1;
                 }
             }
-            started.elapsed()
+            Instant::now()
         },
-    )
+    );
+    finished.saturating_duration_since(started)
 }
 
 /// Implements [`AsyncQueue`] for an async implementation: `$push` awaits
@@ -350,7 +353,7 @@ macro_rules! async_queue {
 async_queue! {
     /// kanal's bounded async channel, the fastest async channel measured on
     /// this project's machine before ring-async.
-    KanalAsync, "kanal-async", "kanal-async 2×1",
+    KanalAsync, "kanal bounded_async", "kanal bounded_async 2×1",
     kanal::AsyncSender, kanal::AsyncReceiver,
     channel = kanal::bounded_async, push = send, pop = recv,
     push_blocking = |producer, value| producer.as_sync().send(value),
@@ -361,8 +364,8 @@ async_queue! {
 pub struct TokioMpsc;
 
 impl AsyncQueue for TokioMpsc {
-    const NAME: &'static str = "tokio-mpsc";
-    const NAME_ON_TWO_RUNTIMES: &'static str = "tokio-mpsc 2×1";
+    const NAME: &'static str = "tokio mpsc";
+    const NAME_ON_TWO_RUNTIMES: &'static str = "tokio mpsc 2×1";
     type Producer<T: Item> = tokio::sync::mpsc::Sender<T>;
     type Consumer<T: Item> = tokio::sync::mpsc::Receiver<T>;
 

@@ -1,16 +1,26 @@
-//! `cargo xtask bench`: runs the benchmark matrix, one build variant after
-//! the other (the default build, jemalloc as the global allocator, and the
-//! two ring-core ablations), then the waiting workloads (paced streams,
-//! shared cores, CPU per item; the `waiting` binary), and writes the comparison report to
-//! `target/bench-report/`: `report.md`, `report.html` and `results.json`
-//! (every sample with its probe, for tools and for `--baseline`).
+//! `cargo xtask bench`: runs the benchmark matrix and the waiting workloads
+//! and writes the comparison report to `target/bench-report/`:
+//! `report.md`, `report.html` and `results.json` (every sample with its
+//! probe, for tools and for `--baseline`).
+//!
+//! Every benchmark binary is built with the `measure` profile (fat LTO,
+//! one codegen unit; `release` with `--quick`), once per build variant
+//! (the default build, jemalloc as the global allocator, and the two
+//! ring-core ablations). The matrix then runs rep by rep, each rep running
+//! every variant in turn (in an order rotating from rep to rep), so that
+//! an allocator or ablation figure is a ratio within one rep, minutes
+//! apart at most. Within a rep each binary shuffles its points from the
+//! run's seed, which the report records. The waiting workloads (paced
+//! streams, shared cores, CPU per item; the `waiting` binary) run last.
 //!
 //! Options: `--quick` (every implementation and dimension at a tiny size),
 //! `--filter PATTERN` (only the points whose label contains it, e.g.
-//! `ring-spin` or `cap 64`), `--reps N`, `--baseline FILE` (an earlier
-//! `results.json`; the headline shows each figure's change).
+//! `ring-spin` or `cap 64`), `--reps N`, `--seed N` (the order of a
+//! recorded run again), `--baseline FILE` (an earlier `results.json`; the
+//! headline shows each figure's change).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
@@ -27,19 +37,21 @@ const VARIANTS: [(&str, &str); 4] = [
 ];
 
 /// Every implementation the default variant must cover.
-pub const IMPLEMENTATIONS: [&str; 12] = [
+pub const IMPLEMENTATIONS: [&str; 14] = [
     "ring-spin",
     "rtrb",
-    "crossbeam-array",
+    "ringbuf",
+    "crossbeam-queue ArrayQueue",
     "ring-park",
-    "crossbeam",
-    "std-sync",
+    "crossbeam-channel bounded",
+    "flume bounded",
+    "std sync_channel",
     "ring-async",
-    "kanal-async",
-    "tokio-mpsc",
+    "kanal bounded_async",
+    "tokio mpsc",
     "ring-async 2×1",
-    "kanal-async 2×1",
-    "tokio-mpsc 2×1",
+    "kanal bounded_async 2×1",
+    "tokio mpsc 2×1",
 ];
 
 #[derive(Default)]
@@ -47,21 +59,43 @@ struct Options {
     quick: bool,
     filter: Option<String>,
     reps: Option<String>,
+    seed: Option<u64>,
     baseline: Option<PathBuf>,
 }
 
 impl Options {
-    /// Passes the options that the benchmark binaries take on to one.
-    fn pass_on(&self, command: &mut std::process::Command) {
+    /// Passes the options that every benchmark binary takes on to one.
+    fn pass_on(&self, command: &mut Command) {
         if self.quick {
             command.arg("--quick");
         }
         if let Some(filter) = &self.filter {
             command.args(["--filter", filter]);
         }
-        if let Some(reps) = &self.reps {
-            command.args(["--reps", reps]);
-        }
+    }
+
+    /// The cargo profile of the benchmark binaries.
+    fn profile(&self) -> &'static str {
+        if self.quick { "release" } else { "measure" }
+    }
+
+    /// How many reps of the matrix: enough for quartiles and a bootstrap
+    /// interval in the full run.
+    fn matrix_reps(&self) -> Result<usize, String> {
+        self.reps
+            .as_deref()
+            .map_or(Ok(if self.quick { 1 } else { 10 }), |reps| {
+                reps.parse()
+                    .map_err(|_| format!("bench: --reps takes a number, not {reps:?}"))
+            })
+    }
+}
+
+/// What the report says of the build.
+fn describe_profile(profile: &str) -> &'static str {
+    match profile {
+        "measure" => "`measure` (release with fat LTO, one codegen unit)",
+        _ => "`release` (no LTO; `--quick` figures are indicative only)",
     }
 }
 
@@ -78,6 +112,13 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--quick" => options.quick = true,
             "--filter" => options.filter = Some(value()?),
             "--reps" => options.reps = Some(value()?),
+            "--seed" => {
+                let seed = value()?;
+                options.seed = Some(
+                    seed.parse()
+                        .map_err(|_| format!("bench: --seed takes a number, not {seed:?}"))?,
+                );
+            }
             "--baseline" => options.baseline = Some(PathBuf::from(value()?)),
             other => return Err(format!("bench: unknown option {other}")),
         }
@@ -93,35 +134,40 @@ pub fn report_dir() -> PathBuf {
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = options(args)?;
     let dir = report_dir();
-    std::fs::create_dir_all(&dir)
-        .map_err(|error| format!("bench: cannot create {}: {error}", dir.display()))?;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin)
+        .map_err(|error| format!("bench: cannot create {}: {error}", bin.display()))?;
     let baseline = options.baseline.as_deref().map(read_results).transpose()?;
+    build_binaries(&options, &bin)?;
+    let seed = options.seed.unwrap_or_else(seed_from_clock);
+    let reps = options.matrix_reps()?;
     let mut samples = Vec::new();
-    for (variant, features) in VARIANTS {
-        let out = dir.join(format!("{variant}.jsonl"));
-        let mut command = cargo();
-        command.args(["run", "--release", "-p", "ring-benches", "--bin", "matrix"]);
-        if !features.is_empty() {
-            command.args(["--features", features]);
+    for rep in 0..reps {
+        for turn in 0..VARIANTS.len() {
+            let (variant, _) = VARIANTS[(rep + turn) % VARIANTS.len()];
+            let out = dir.join(format!("{variant}.rep{rep}.jsonl"));
+            let mut command = Command::new(bin.join(format!("matrix-{variant}")));
+            command
+                .args(["--variant", variant, "--out"])
+                .arg(&out)
+                .args(["--reps", "1", "--first-rep", &rep.to_string()])
+                .args(["--seed", &seed.to_string()]);
+            options.pass_on(&mut command);
+            run_step(
+                &format!("benchmark variant {variant:?}, rep {}/{reps}", rep + 1),
+                &mut command,
+            )?;
+            samples.extend(read_lines(&out)?);
         }
-        command
-            .args(["--", "--variant", variant, "--out"])
-            .arg(&out);
-        options.pass_on(&mut command);
-        run_step(
-            &format!("benchmark variant {variant:?} (build and run)"),
-            &mut command,
-        )?;
-        samples.extend(read_lines(&out)?);
     }
     let out = dir.join("waiting.jsonl");
-    let mut command = cargo();
-    command
-        .args(["run", "--release", "-p", "ring-benches", "--bin", "waiting"])
-        .args(["--", "--out"])
-        .arg(&out);
+    let mut command = Command::new(bin.join("waiting"));
+    command.arg("--out").arg(&out);
     options.pass_on(&mut command);
-    run_step("waiting workloads (build and run)", &mut command)?;
+    if let Some(reps) = &options.reps {
+        command.args(["--reps", reps]);
+    }
+    run_step("waiting workloads", &mut command)?;
     samples.extend(read_lines(&out)?);
     if samples.is_empty() {
         return Err("bench: no sample was taken (does the filter match any point?)".into());
@@ -134,6 +180,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map_or(Value::from("none"), |sample| {
             Value::from(sample.placement.clone())
         });
+    machine["profile"] = describe_profile(options.profile()).into();
+    machine["seed"] = seed.into();
+    machine["command"] = format!("cargo xtask bench {}", args.join(" "))
+        .trim()
+        .into();
+    machine["peers"] = crate::bench_report::peers::versions(&workspace_root().join("Cargo.lock"));
     let report = bench_report::build(machine.clone(), &samples, limits, baseline.as_deref());
     let results = json!({
         "machine": machine,
@@ -152,6 +204,57 @@ pub fn run(args: &[String]) -> Result<(), String> {
         dir.join("report.md").display()
     );
     Ok(())
+}
+
+/// Builds `matrix` once per variant and `waiting` once, with the run's
+/// profile, into `bin` (`matrix-<variant>` and `waiting`): the variants'
+/// features rebuild ring-core, so each build is copied out before the
+/// next overwrites it.
+fn build_binaries(options: &Options, bin: &Path) -> Result<(), String> {
+    let profile = options.profile();
+    let built = workspace_root().join("target").join(match profile {
+        "release" => "release",
+        other => other,
+    });
+    for (variant, features) in VARIANTS {
+        let mut command = cargo();
+        command.args(["build", "--profile", profile, "-p", "ring-benches"]);
+        command.args(["--bin", "matrix"]);
+        if features.is_empty() {
+            command.args(["--bin", "waiting"]);
+        } else {
+            command.args(["--features", features]);
+        }
+        run_step(
+            &format!("build the benchmarks, variant {variant:?} ({profile} profile)"),
+            &mut command,
+        )?;
+        copy(
+            &built.join("matrix"),
+            &bin.join(format!("matrix-{variant}")),
+        )?;
+        if features.is_empty() {
+            copy(&built.join("waiting"), &bin.join("waiting"))?;
+        }
+    }
+    Ok(())
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to).map(drop).map_err(|error| {
+        format!(
+            "bench: cannot copy {} to {}: {error}",
+            from.display(),
+            to.display()
+        )
+    })
+}
+
+/// A seed for a run that was not given one: the clock's nanoseconds.
+fn seed_from_clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos() as u64)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -230,11 +333,11 @@ pub fn quick_check() -> Result<(), String> {
     for name in [
         "ring-spin",
         "ring-park",
-        "std-sync",
-        "crossbeam",
+        "std sync_channel",
+        "crossbeam-channel bounded",
         "ring-async",
-        "kanal-async",
-        "tokio-mpsc",
+        "kanal bounded_async",
+        "tokio mpsc",
     ] {
         for workload in [
             "paced 10000/s: consumer CPU",
@@ -255,7 +358,14 @@ pub fn quick_check() -> Result<(), String> {
         missing.push("unpinned threads".into());
     }
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap_or_default();
+    if !std::fs::read_to_string(dir.join("report.md"))
+        .unwrap_or_default()
+        .contains("rtrb 0.4")
+    {
+        missing.push("the peers' versions (rtrb 0.4.x) in the headline".into());
+    }
     for heading in [
+        "## Implementations measured",
         "## Headline",
         "## Waiting policy",
         "## Batches against single items",

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::bench_stats::{Figure, Key, Sample, figures, ratio};
 
+pub mod peers;
 mod waiting;
 
 /// The implementation the headline ratios are taken against: the fastest
@@ -27,8 +28,9 @@ pub struct Table {
     pub title: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
-    /// Label and value of each bar, and the unit.
-    pub chart: Vec<(String, f64)>,
+    /// Label and figure of each bar (its median, with its spread as
+    /// whiskers), and the unit.
+    pub chart: Vec<(String, Figure)>,
     pub chart_unit: String,
 }
 
@@ -82,11 +84,17 @@ fn base(variant: &str, workload: &str, implementation: &str) -> Key {
 pub struct Measured {
     now: BTreeMap<Key, Figure>,
     old: Option<BTreeMap<Key, Figure>>,
+    samples: Vec<Sample>,
 }
 
 impl Measured {
     fn get(&self, key: &Key) -> Option<&Figure> {
         self.now.get(key)
+    }
+
+    /// The same-rep ratio of point `ours` to point `theirs`.
+    fn ratio(&self, ours: &Key, theirs: &Key) -> Option<Figure> {
+        ratio(&self.samples, ours, theirs)
     }
 
     /// A point's cell: its figure, and with a baseline run the change of
@@ -104,22 +112,66 @@ impl Measured {
     }
 }
 
-/// A figure as "median [min–max]", or a dash; marked when every sample of
-/// it was taken while the machine was slow.
+/// A point's figure as "median [first–third quartile] n=count", or a
+/// dash; marked when every sample of it was taken while the machine was
+/// slow.
 fn cell(figure: Option<&Figure>) -> String {
     figure.map_or_else(
         || "–".into(),
         |f| {
             let marker = if f.fast == 0 { " (slow machine)" } else { "" };
             format!(
-                "{} [{}–{}]{marker}",
+                "{} [{}–{}] n={}{marker}",
                 short(f.median),
-                short(f.min),
-                short(f.max)
+                short(f.low),
+                short(f.high),
+                f.n
             )
         },
     )
 }
+
+/// A same-rep ratio as "median [95 % interval] n=pairs", saying so where
+/// the interval holds 1; or a dash without a rep where both points were
+/// fast.
+pub(crate) fn ratio_cell(figure: Option<&Figure>) -> String {
+    figure.map_or_else(
+        || "–".into(),
+        |f| {
+            let verdict = if f.holds_one() && f.n > 1 {
+                ", no detectable difference"
+            } else {
+                ""
+            };
+            format!(
+                "{}× [{}–{}] n={}{verdict}",
+                short(f.median),
+                short(f.low),
+                short(f.high),
+                f.n
+            )
+        },
+    )
+}
+
+/// How a same-rep ratio of `ours` to a peer reads in words: "no detectable
+/// difference" where its interval holds 1, else `less` or `more` with the
+/// factor, or "within 10 % of" for a small but detected difference.
+pub(crate) fn compare(figure: &Figure, less: &str, more: &str) -> String {
+    let median = figure.median;
+    if figure.holds_one() && figure.n > 1 {
+        format!("no detectably different from ({median:.2}×)")
+    } else if median <= 1.0 / SAME {
+        format!("{less} ({median:.2}×)")
+    } else if median >= SAME {
+        format!("{more} ({median:.2}×)")
+    } else {
+        format!("within 10 % of ({median:.2}×)")
+    }
+}
+
+/// A same-rep ratio within this factor of 1 counts as a small difference.
+pub(crate) const SAME: f64 = 1.1;
 
 /// A number with three significant digits at most.
 fn short(value: f64) -> String {
@@ -134,7 +186,7 @@ fn short(value: f64) -> String {
     }
 }
 
-/// The implementations of the run, in the order they were measured.
+/// The implementations of the run, each once.
 fn implementations(samples: &[Sample]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for sample in samples {
@@ -165,9 +217,12 @@ pub fn build(
     let figures = Measured {
         now: figures(samples),
         old: baseline.map(figures),
+        samples: samples.to_vec(),
     };
-    let names = implementations(samples);
-    let mut sections = vec![headline(samples, &figures, &names)];
+    let names = peers::in_report_order(implementations(samples));
+    let versions = &machine["peers"];
+    let mut sections = vec![implementations_measured(&names, versions)];
+    sections.push(headline(samples, &figures, &names, versions));
     sections.push(waiting_policy(samples, &figures));
     sections.push(batches(samples, &figures, &names));
     sections.push(item_types(samples, &figures, &names));
@@ -178,13 +233,13 @@ pub fn build(
         &figures,
         "Cache alignment: padded against unpadded indices",
         "unpadded",
-        "The ring-core ablation `ablation-unpadded-indices` puts the producer's and the consumer's index on one cache line (a separate build).",
+        "The ring-core ablation `ablation-unpadded-indices` puts the producer's and the consumer's index on one cache line (a separate build, run in the same reps as the default one).",
     ));
     sections.push(ablation(
         &figures,
         "rigtorp's cached indices: cached against uncached",
         "uncached",
-        "The ring-core ablation `ablation-uncached-indices` makes each side load the other's index on every operation instead of caching it (a separate build).",
+        "The ring-core ablation `ablation-uncached-indices` makes each side load the other's index on every operation instead of caching it (a separate build, run in the same reps as the default one).",
     ));
     sections.push(waiting::paced(samples, &figures));
     sections.push(waiting::shared_cores(samples, &figures));
@@ -203,7 +258,22 @@ pub fn build(
     }
 }
 
-fn headline(samples: &[Sample], figures: &Measured, names: &[String]) -> Section {
+/// Who was measured, with the release of each peer.
+fn implementations_measured(names: &[String], versions: &Value) -> Section {
+    Section {
+        title: "Implementations measured".into(),
+        text: "Each implementation's name in the tables below, what it is and where it comes from (the versions are those of Cargo.lock for this run).".into(),
+        tables: vec![Table {
+            title: "implementations".into(),
+            headers: vec!["name".into(), "what it is".into(), "release".into()],
+            rows: peers::rows(names, versions),
+            chart: Vec::new(),
+            chart_unit: String::new(),
+        }],
+    }
+}
+
+fn headline(samples: &[Sample], figures: &Measured, names: &[String], versions: &Value) -> Section {
     let mut tables = Vec::new();
     for (workload, unit, better) in [
         (THROUGHPUT, "million items/s", "higher is better"),
@@ -211,8 +281,8 @@ fn headline(samples: &[Sample], figures: &Measured, names: &[String]) -> Section
     ] {
         let headers = vec![
             "implementation".to_string(),
-            format!("{workload}, {unit}, median [min–max]"),
-            format!("ratio to {BASELINE} (same rep)"),
+            format!("{workload}, {unit}, median [quartiles] n"),
+            format!("ratio to {BASELINE} (same rep) [95 % interval] n"),
         ];
         let mut rows = Vec::new();
         let mut chart = Vec::new();
@@ -223,11 +293,11 @@ fn headline(samples: &[Sample], figures: &Measured, names: &[String]) -> Section
             };
             let against = ratio(samples, &point, &base("default", workload, BASELINE));
             rows.push(vec![
-                name.clone(),
+                peers::label(name, versions),
                 figures.cell(&point),
-                cell(against.as_ref()),
+                ratio_cell(against.as_ref()),
             ]);
-            chart.push((name.clone(), figure.median));
+            chart.push((name.clone(), *figure));
         }
         tables.push(Table {
             title: format!("{workload} ({better})"),
@@ -240,7 +310,7 @@ fn headline(samples: &[Sample], figures: &Measured, names: &[String]) -> Section
     Section {
         title: "Headline: every implementation at u64, capacity 1024, pinned".into(),
         text: format!(
-            "Threads pinned to two cores; the async implementations run as two tasks of a tokio runtime with two workers pinned the same way. Ratios are the median of each rep's ratio to {BASELINE}, over the reps where both samples were taken while the machine was fast."
+            "Steady state: each sample runs the workload after a warm-up of its own, for about 100 ms (2 ms with `--quick`), timed from the producer's first push (both threads past a spinning start line) until the consumer has the last item. Threads pinned to two cores; the async implementations run as two tasks of a tokio runtime with two workers pinned the same way. Ratios are the median of each rep's ratio to {BASELINE}, over the reps where both samples were taken while the machine was fast, with a 95 % bootstrap interval of that median."
         ),
         tables,
     }
@@ -255,7 +325,7 @@ fn waiting_policy(samples: &[Sample], figures: &Measured) -> Section {
         rows.push(vec![
             name.to_string(),
             figures.cell(&throughput),
-            cell(
+            ratio_cell(
                 ratio(
                     samples,
                     &throughput,
@@ -264,7 +334,7 @@ fn waiting_policy(samples: &[Sample], figures: &Measured) -> Section {
                 .as_ref(),
             ),
             figures.cell(&round_trip),
-            cell(
+            ratio_cell(
                 ratio(
                     samples,
                     &round_trip,
@@ -274,7 +344,7 @@ fn waiting_policy(samples: &[Sample], figures: &Measured) -> Section {
             ),
         ]);
         if let Some(figure) = figures.get(&throughput) {
-            chart.push((name.to_string(), figure.median));
+            chart.push((name.to_string(), *figure));
         }
     }
     Section {
@@ -309,11 +379,11 @@ fn batches(samples: &[Sample], figures: &Measured, names: &[String]) -> Section 
             name.clone(),
             figures.cell(&single),
             figures.cell(&batch),
-            cell(ratio(samples, &batch, &single).as_ref()),
+            ratio_cell(ratio(samples, &batch, &single).as_ref()),
         ]);
-        chart.push((format!("{name}, batches"), batch_figure.median));
+        chart.push((format!("{name}, batches"), *batch_figure));
         if let Some(figure) = figures.get(&single) {
-            chart.push((format!("{name}, single items"), figure.median));
+            chart.push((format!("{name}, single items"), *figure));
         }
     }
     Section {
@@ -334,13 +404,38 @@ fn batches(samples: &[Sample], figures: &Measured, names: &[String]) -> Section 
     }
 }
 
-/// A column of a dimension's table: its label, and the point it shows for
-/// an implementation.
-type Column<'a> = (String, Box<dyn Fn(&str) -> Key + 'a>);
+/// A column of a dimension's table: its label, the point it shows for an
+/// implementation, and for a ratio column the point it is divided by
+/// (same rep).
+struct Column<'a> {
+    label: String,
+    point: PointOf<'a>,
+    against: Option<PointOf<'a>>,
+}
+
+/// The point a column shows for an implementation's name.
+type PointOf<'a> = Box<dyn Fn(&str) -> Key + 'a>;
 
 /// A column over the points `point` gives for each implementation.
 fn column<'a>(label: impl Into<String>, point: impl Fn(&str) -> Key + 'a) -> Column<'a> {
-    (label.into(), Box::new(point))
+    Column {
+        label: label.into(),
+        point: Box::new(point),
+        against: None,
+    }
+}
+
+/// A column of the same-rep ratios of `point` to `against`.
+fn ratio_column<'a>(
+    label: impl Into<String>,
+    point: impl Fn(&str) -> Key + 'a,
+    against: impl Fn(&str) -> Key + 'a,
+) -> Column<'a> {
+    Column {
+        label: label.into(),
+        point: Box::new(point),
+        against: Some(Box::new(against)),
+    }
 }
 
 /// A table with one row per implementation and one column per value of a
@@ -353,18 +448,22 @@ fn grid(
     unit: &str,
 ) -> Table {
     let mut headers = vec!["implementation".to_string()];
-    headers.extend(columns.iter().map(|(label, _)| label.clone()));
+    headers.extend(columns.iter().map(|column| column.label.clone()));
     let mut rows = Vec::new();
     let mut chart = Vec::new();
     for name in names {
         let mut row = vec![name.clone()];
         let mut any = false;
-        for (label, point) in columns {
-            let point = point(name);
+        for column in columns {
+            let point = (column.point)(name);
+            if let Some(against) = &column.against {
+                row.push(ratio_cell(figures.ratio(&point, &against(name)).as_ref()));
+                continue;
+            }
             let figure = figures.get(&point);
             any |= figure.is_some();
             if let Some(figure) = figure {
-                chart.push((format!("{name}, {label}"), figure.median));
+                chart.push((format!("{name}, {}", column.label), *figure));
             }
             row.push(figures.cell(&point));
         }
@@ -488,21 +587,27 @@ fn allocator(figures: &Measured, names: &[String]) -> Section {
         figures,
         names,
         "Allocator: system against jemalloc",
-        "The jemalloc figures come from a separate build with tikv-jemallocator as the global allocator, run after the default one; compare within a column pair with the machine's drift in mind (each run has its own probe limit).",
+        "The jemalloc figures come from a build with tikv-jemallocator as the global allocator, run in the same reps as the default build (the builds take turns within each rep), so the ratio columns are same-rep ratios.",
         |workload| {
-            [
-                ("system, u64", "default", "u64"),
-                ("jemalloc, u64", "jemalloc", "u64"),
-                ("system, String", "default", "String"),
-                ("jemalloc, String", "jemalloc", "String"),
+            let point = move |variant: &'static str, item: &'static str| {
+                move |name: &str| key(variant, workload, name, item, BASE_CAPACITY, true)
+            };
+            vec![
+                column("system, u64", point("default", "u64")),
+                column("jemalloc, u64", point("jemalloc", "u64")),
+                ratio_column(
+                    "jemalloc ÷ system, u64",
+                    point("jemalloc", "u64"),
+                    point("default", "u64"),
+                ),
+                column("system, String", point("default", "String")),
+                column("jemalloc, String", point("jemalloc", "String")),
+                ratio_column(
+                    "jemalloc ÷ system, String",
+                    point("jemalloc", "String"),
+                    point("default", "String"),
+                ),
             ]
-            .into_iter()
-            .map(|(label, variant, item)| {
-                column(label, move |name| {
-                    key(variant, workload, name, item, BASE_CAPACITY, true)
-                })
-            })
-            .collect()
         },
     )
 }
@@ -510,61 +615,69 @@ fn allocator(figures: &Measured, names: &[String]) -> Section {
 fn ablation(figures: &Measured, title: &str, variant: &'static str, text: &str) -> Section {
     let names: Vec<String> = OURS.iter().map(|name| name.to_string()).collect();
     dimension(figures, &names, title, text, |workload| {
-        [("as shipped", "default"), (variant, variant)]
-            .into_iter()
-            .map(|(label, run)| column(label, move |name| base(run, workload, name)))
-            .collect()
+        vec![
+            column("as shipped", move |name| base("default", workload, name)),
+            column(variant, move |name| base(variant, workload, name)),
+            ratio_column(
+                format!("{variant} ÷ as shipped (same rep)"),
+                move |name| base(variant, workload, name),
+                move |name| base("default", workload, name),
+            ),
+        ]
     })
 }
 
-/// "Which flavour should I use", from this run's figures.
+/// "Which flavour should I use", from this run's same-rep ratios: every
+/// comparison is worded from its ratio and interval (see [`compare`]),
+/// and a comparison the run did not measure is left out.
 fn advice(figures: &Measured) -> Vec<String> {
-    let median = |workload: &str, name: &str| {
-        figures
-            .get(&base("default", workload, name))
-            .map(|f| f.median)
+    let same_rep = |workload: &str, ours: &str, theirs: &str| {
+        figures.ratio(
+            &base("default", workload, ours),
+            &base("default", workload, theirs),
+        )
+    };
+    let throughput = |ours: &str, theirs: &str| {
+        same_rep(THROUGHPUT, ours, theirs)
+            .map(|figure| format!("{} {theirs}'s", compare(&figure, "below", "above")))
+    };
+    let round_trip = |ours: &str, theirs: &str| {
+        same_rep(ROUND_TRIP, ours, theirs).map(|figure| {
+            format!(
+                "{} {theirs}'s",
+                compare(&figure, "shorter than", "longer than")
+            )
+        })
+    };
+    let sentence = |opening: &str, clauses: Vec<Option<String>>| {
+        let clauses: Vec<String> = clauses.into_iter().flatten().collect();
+        (!clauses.is_empty()).then(|| format!("{opening}{}.", clauses.join("; ")))
     };
     let mut advice = Vec::new();
-    if let (Some(spin), Some(park)) = (
-        median(THROUGHPUT, "ring-spin"),
-        median(THROUGHPUT, "ring-park"),
-    ) {
-        let (spin_rt, park_rt) = (
-            median(ROUND_TRIP, "ring-spin"),
-            median(ROUND_TRIP, "ring-park"),
-        );
-        advice.push(format!(
-            "Two threads, each with a core of its own: **ring-spin** ({} M items/s, {} ns round trip in this run). **ring-park** streams at {:.0} % of that ({} M/s, {} ns) and sleeps when idle instead of burning the core; the paced and shared-core figures below say what that saves.",
-            short(spin),
-            spin_rt.map_or("–".into(), short),
-            park / spin * 100.0,
-            short(park),
-            park_rt.map_or("–".into(), short),
-        ));
-    }
-    if let (Some(ours), Some(kanal), Some(tokio)) = (
-        median(THROUGHPUT, "ring-async"),
-        median(THROUGHPUT, "kanal-async"),
-        median(THROUGHPUT, "tokio-mpsc"),
-    ) {
-        advice.push(format!(
-            "Async code: **ring-async** ({} M items/s) against kanal's bounded async channel ({} M/s, {:.1}×) and tokio's mpsc ({} M/s, {:.1}×); its round trip is {} ns against kanal's {} ns. Its `push_blocking`/`pop_blocking` serve a plain thread at either end.",
-            short(ours),
-            short(kanal),
-            ours / kanal,
-            short(tokio),
-            ours / tokio,
-            median(ROUND_TRIP, "ring-async").map_or("–".into(), short),
-            median(ROUND_TRIP, "kanal-async").map_or("–".into(), short),
-        ));
-    }
-    if let (Some(spin), Some(rtrb)) = (median(THROUGHPUT, "ring-spin"), median(THROUGHPUT, "rtrb"))
-    {
-        advice.push(format!(
-            "Against the SPSC crate users pick today: ring-spin streams at {:.2}× rtrb's rate here; see the headline ratios (same rep) for the spread.",
-            spin / rtrb
-        ));
-    }
+    advice.extend(sentence(
+        "Two threads with a core each, **ring-spin** against the SPSC crates users pick today (u64, capacity 1024, pinned, same-rep ratios): its throughput is ",
+        vec![
+            throughput("ring-spin", "rtrb"),
+            throughput("ring-spin", "ringbuf"),
+            round_trip("ring-spin", "rtrb").map(|clause| format!("its round trip is {clause}")),
+        ],
+    ));
+    advice.extend(sentence(
+        "**ring-park** on the same cores, which sleeps when idle instead of spinning: its throughput is ",
+        vec![
+            throughput("ring-park", "ring-spin"),
+            round_trip("ring-park", "ring-spin").map(|clause| format!("its round trip is {clause}")),
+        ],
+    ));
+    advice.extend(sentence(
+        "Async code, **ring-async** on a 2-worker tokio runtime: its throughput is ",
+        vec![
+            throughput("ring-async", "kanal bounded_async"),
+            throughput("ring-async", "tokio mpsc"),
+            round_trip("ring-async", "kanal bounded_async")
+                .map(|clause| format!("its round trip is {clause}")),
+        ],
+    ));
     advice.push("The figures of a shared VM drift from second to second: trust the same-rep ratios over the absolute numbers, and rerun on your own machine.".into());
     advice
 }
@@ -576,13 +689,17 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(out, "# SPSC ring benchmark report\n");
     let _ = writeln!(
         out,
-        "- Machine: {} ({} cores), Linux {}\n- Toolchain: {}\n- Commit: {}\n- Date: {}\n- Pinning: {}",
+        "- Machine: {} ({} cores), Linux {}\n- Toolchain: {}\n- Build profile: {}\n- Commit: {}\n- Date: {}\n- Command: `{}` (the order of the points in each rep comes from seed {}; `--seed {}` repeats it)\n- Pinning: {}",
         m["cpu"].as_str().unwrap_or("?"),
         m["cores"],
         m["kernel"].as_str().unwrap_or("?"),
         m["rustc"].as_str().unwrap_or("?"),
+        m["profile"].as_str().unwrap_or("?"),
         m["commit"].as_str().unwrap_or("?"),
         m["date"].as_str().unwrap_or("?"),
+        m["command"].as_str().unwrap_or("?"),
+        m["seed"],
+        m["seed"],
         m["pinning"].as_str().unwrap_or("?"),
     );
     let limits: Vec<String> = report
@@ -592,7 +709,7 @@ pub fn markdown(report: &Report) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "- Noise: a cache-line round trip between the two cores was probed before and after every sample; {} of {} samples were taken while it was more than 1.5 times its run's first quartile (limits: {}) and are left out of the figures below. Figures are medians [min–max] of the other samples (with `--baseline`, followed by the change of the median from the baseline run); a point all of whose samples were slow shows them, marked \"(slow machine)\"; a dash marks a ratio without a rep where both points were fast.\n",
+        "- Noise: a cache-line round trip between the two cores was probed before and after every sample; {} of {} samples were taken while it was more than 1.5 times its variant's first quartile (limits: {}) and are left out of the figures below. A figure is the median [first–third quartile] of the other samples, n of them (with `--baseline`, followed by the change of the median from the baseline run); a point all of whose samples were slow shows them, marked \"(slow machine)\". A ratio is the median of the same-rep ratios [95 % bootstrap interval of that median; the range below 5 reps], n reps, and says \"no detectable difference\" where the interval holds 1; a dash marks a ratio without a rep where both points were fast.\n",
         report.slow,
         report.total,
         limits.join(", "),
@@ -622,43 +739,70 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// A horizontal bar chart as inline SVG.
-fn bar_chart(bars: &[(String, f64)], unit: &str) -> String {
+/// A horizontal bar chart as inline SVG: a bar for each median, a whisker
+/// over its spread, on a log scale when the values span more than a
+/// decade (so that a 500 ns bar stays visible beside a 45 000 ns one).
+fn bar_chart(bars: &[(String, Figure)], unit: &str) -> String {
     if bars.is_empty() {
         return String::new();
     }
     let (label_width, bar_width, row) = (260.0, 420.0, 18.0);
-    let top = bars
-        .iter()
-        .map(|(_, v)| *v)
-        .fold(0.0, f64::max)
-        .max(f64::MIN_POSITIVE);
+    let positive = |value: f64| value.max(f64::MIN_POSITIVE);
+    let top = positive(
+        bars.iter()
+            .map(|(_, f)| f.high.max(f.median))
+            .fold(0.0, f64::max),
+    );
+    let bottom = positive(
+        bars.iter()
+            .map(|(_, f)| f.low.min(f.median))
+            .filter(|value| *value > 0.0)
+            .fold(f64::INFINITY, f64::min)
+            .min(top),
+    );
+    let logarithmic = top / bottom > 10.0;
+    // The scale's zero: a decade below the smallest value on a log scale.
+    let floor = (bottom.log10().floor() - 1.0).min(top.log10() - 1.0);
+    let x = |value: f64| -> f64 {
+        let fraction = if logarithmic {
+            (positive(value).log10() - floor) / (top.log10() - floor)
+        } else {
+            value / top
+        };
+        label_width + fraction.clamp(0.0, 1.0) * bar_width
+    };
     let height = row * bars.len() as f64 + 24.0;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">",
         label_width + bar_width + 80.0
     );
-    for (index, (label, value)) in bars.iter().enumerate() {
+    for (index, (label, figure)) in bars.iter().enumerate() {
         let y = index as f64 * row;
-        let width = value / top * bar_width;
         let ours = OURS.iter().any(|name| label.starts_with(name));
+        let end = x(figure.median);
         let _ = write!(
             svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_width}\" y=\"{}\" width=\"{width:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_width}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"/><line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"#1a202c\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
             label_width - 6.0,
             y + 13.0,
             escape(label),
             y + 3.0,
+            end - label_width,
             row - 5.0,
             if ours { "#2b6cb0" } else { "#a0aec0" },
-            label_width + width + 4.0,
+            x(figure.low),
+            x(figure.high),
+            y + 8.5,
+            y + 8.5,
+            x(figure.high).max(end) + 4.0,
             y + 13.0,
-            short(*value),
+            short(figure.median),
         );
     }
+    let scale = if logarithmic { ", log scale" } else { "" };
     let _ = write!(
         svg,
-        "<text x=\"{label_width}\" y=\"{}\">{}</text></svg>",
+        "<text x=\"{label_width}\" y=\"{}\">{}{scale}; whiskers: the spread of the table</text></svg>",
         height - 6.0,
         escape(unit)
     );

@@ -1,6 +1,7 @@
 //! The samples of a benchmark run and the figures the report derives from
-//! them: medians with their spread over the samples taken while the
-//! machine was fast, and ratios within the same rep.
+//! them: medians with their interquartile range over the samples taken
+//! while the machine was fast, and ratios within the same rep with a
+//! bootstrap interval of their median.
 
 use std::collections::BTreeMap;
 
@@ -111,15 +112,67 @@ pub fn mark_slow_samples(samples: &mut [Sample]) -> BTreeMap<String, f64> {
     limits
 }
 
-/// A point's figure: the median of its fast samples with their range.
+/// A figure: a median with its spread and how many values it is made of.
 #[derive(Clone, Copy, Debug)]
 pub struct Figure {
     pub median: f64,
-    pub min: f64,
-    pub max: f64,
-    /// How many samples were taken while the machine was fast; when none
-    /// was, the figure is made of the slow ones, and the report says so.
+    /// The low end of the spread: a point's first quartile, or the 2.5th
+    /// percentile of a ratio's bootstrapped median.
+    pub low: f64,
+    /// The high end: the third quartile, or the 97.5th percentile.
+    pub high: f64,
+    /// How many samples (or same-rep pairs) it is made of.
+    pub n: usize,
+    /// How many were taken while the machine was fast; when none was, the
+    /// figure is made of the slow ones, and the report says so.
     pub fast: usize,
+}
+
+impl Figure {
+    /// Whether a ratio's interval holds 1: the run cannot tell the two
+    /// points apart.
+    pub fn holds_one(&self) -> bool {
+        self.low <= 1.0 && 1.0 <= self.high
+    }
+}
+
+/// The `q` quantile (0 to 1) of sorted `values`, interpolated linearly.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let position = q * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = position.ceil() as usize;
+    sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
+}
+
+/// How many resamples the bootstrap draws.
+const RESAMPLES: usize = 2_000;
+
+/// The 95 % percentile-bootstrap interval of the median of `values`, from
+/// a fixed seed so that a report is reproducible from its samples. With
+/// fewer than five values a bootstrap says little, and the range stands in.
+fn bootstrap_median_interval(values: &[f64]) -> (f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if values.len() < 5 {
+        return (sorted[0], sorted[sorted.len() - 1]);
+    }
+    let mut state: u64 = 0x5EED;
+    let mut next_index = || {
+        // SplitMix64.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) % values.len() as u64) as usize
+    };
+    let mut medians: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            let mut resample: Vec<f64> = (0..values.len()).map(|_| values[next_index()]).collect();
+            median(&mut resample)
+        })
+        .collect();
+    medians.sort_by(f64::total_cmp);
+    (quantile(&medians, 0.025), quantile(&medians, 0.975))
 }
 
 /// The median of `values`, which must not be empty.
@@ -149,12 +202,13 @@ pub fn figures(samples: &[Sample]) -> BTreeMap<Key, Figure> {
                 .filter(|sample| !sample.slow || slow == samples.len())
                 .map(|sample| sample.value)
                 .collect();
-            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let n = values.len();
+            let median = median(&mut values);
             let figure = Figure {
-                median: median(&mut values),
-                min,
-                max,
+                median,
+                low: quantile(&values, 0.25),
+                high: quantile(&values, 0.75),
+                n,
                 fast: samples.len() - slow,
             };
             (key, figure)
@@ -180,13 +234,42 @@ pub fn ratio(samples: &[Sample], ours: &Key, theirs: &Key) -> Option<Figure> {
     if ratios.is_empty() {
         return None;
     }
-    let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let fast = ratios.len();
+    let (low, high) = bootstrap_median_interval(&ratios);
+    let n = ratios.len();
     Some(Figure {
         median: median(&mut ratios),
-        min,
-        max,
-        fast,
+        low,
+        high,
+        n,
+        fast: n,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quartiles_interpolate() {
+        let sorted = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&sorted, 0.25), 2.0);
+        assert_eq!(quantile(&sorted, 0.5), 3.0);
+        assert_eq!(quantile(&[1.0, 2.0], 0.75), 1.75);
+        assert_eq!(quantile(&[7.0], 0.25), 7.0);
+    }
+
+    #[test]
+    fn bootstrap_interval_brackets_the_median_and_tells_apart() {
+        let close = [0.97, 1.02, 0.99, 1.04, 1.0, 0.98, 1.03];
+        let (low, high) = bootstrap_median_interval(&close);
+        assert!(low <= 1.0 && 1.0 <= high, "[{low}, {high}]");
+        let apart = [1.4, 1.5, 1.45, 1.6, 1.38, 1.52, 1.47];
+        let (low, high) = bootstrap_median_interval(&apart);
+        assert!(1.0 < low && low <= 1.47 && 1.47 <= high, "[{low}, {high}]");
+    }
+
+    #[test]
+    fn few_values_give_their_range() {
+        assert_eq!(bootstrap_median_interval(&[1.2, 0.9, 1.1]), (0.9, 1.2));
+    }
 }

@@ -80,13 +80,13 @@ fn interleave(
 const PAIRS: [(&str, &str); 9] = [
     ("ring-spin", "rtrb"),
     ("ring-park", "ring-spin"),
-    ("ring-park", "std-sync"),
-    ("ring-park", "crossbeam"),
-    ("crossbeam", "std-sync"),
-    ("ring-async", "kanal-async"),
-    ("ring-async", "tokio-mpsc"),
-    ("kanal-async", "tokio-mpsc"),
-    ("ring-async 2×1", "kanal-async 2×1"),
+    ("ring-park", "std sync_channel"),
+    ("ring-park", "crossbeam-channel bounded"),
+    ("crossbeam-channel bounded", "std sync_channel"),
+    ("ring-async", "kanal bounded_async"),
+    ("ring-async", "tokio mpsc"),
+    ("kanal bounded_async", "tokio mpsc"),
+    ("ring-async 2×1", "kanal bounded_async 2×1"),
 ];
 
 /// Prints every contender's figures taken while the machine was fast, then

@@ -1,9 +1,13 @@
 //! The benchmark matrix runner that `cargo xtask bench` drives: one build
 //! variant (allocator, ablations) per invocation, every point of that
-//! variant measured rep by rep with the order rotating, each sample between
-//! two cache-line probes, written as JSON lines for the xtask's report.
+//! variant measured rep by rep in an order shuffled per rep (from
+//! `--seed`), each a steady-state sample (see `ring_benches::steady`)
+//! between two cache-line probes, written as JSON lines for the xtask's
+//! report. The xtask runs one rep per invocation and alternates the
+//! variants, so that their samples pair up by rep.
 //!
-//! `matrix --variant NAME --out FILE [--quick] [--reps N] [--filter PATTERN]`
+//! `matrix --variant NAME --out FILE [--quick] [--reps N] [--first-rep N]
+//! [--seed N] [--filter PATTERN]`
 //!
 //! Variants: `default` (every implementation, every item type, capacity
 //! and pinning), `jemalloc` (built with `--features jemalloc`), `unpadded`
@@ -14,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use ring_benches::items::Words;
 use ring_benches::probe::probed;
-use ring_benches::runner::{Args, SampleLine};
+use ring_benches::runner::{Args, SampleLine, shuffle};
+use ring_benches::steady::{Timing, steady_sample};
 use ring_benches::{Contender, Placement, Workload};
 
 #[cfg(feature = "jemalloc")]
@@ -102,44 +107,55 @@ struct WorkloadRun {
     name: &'static str,
     /// The contender's function for it, if the contender has one.
     pick: fn(&Contender) -> Option<Workload>,
-    /// Items or round trips per sample.
-    count: u64,
+    /// Items or round trips of the first warm-up run.
+    first_count: u64,
     unit: &'static str,
 }
 
-/// The sizes of one run.
-struct Sizes {
-    reps: usize,
-    items: u64,
-    trips: u64,
-}
+const WORKLOADS: [WorkloadRun; 3] = [
+    WorkloadRun {
+        name: "throughput",
+        pick: |c| Some(c.throughput),
+        first_count: 1024,
+        unit: "M items/s",
+    },
+    WorkloadRun {
+        name: "round trip",
+        pick: |c| Some(c.round_trip),
+        first_count: 64,
+        unit: "ns",
+    },
+    WorkloadRun {
+        name: "batch throughput",
+        pick: |c| c.batch,
+        first_count: 1024,
+        unit: "M items/s",
+    },
+];
 
 struct Options {
     variant: String,
     out: String,
-    sizes: Sizes,
+    reps: usize,
+    first_rep: usize,
+    seed: u64,
+    timing: Timing,
     filter: Option<String>,
 }
 
 fn options() -> Options {
     let args = Args::parse();
-    let sizes = if args.quick {
-        Sizes {
-            reps: args.reps.unwrap_or(1),
-            items: 2_000,
-            trips: 20,
-        }
-    } else {
-        Sizes {
-            reps: args.reps.unwrap_or(15),
-            items: 500_000,
-            trips: 5_000,
-        }
-    };
     Options {
         variant: args.variant.expect("--variant is required"),
         out: args.out,
-        sizes,
+        reps: args.reps.unwrap_or(if args.quick { 1 } else { 10 }),
+        first_rep: args.first_rep,
+        seed: args.seed.unwrap_or(0),
+        timing: if args.quick {
+            Timing::QUICK
+        } else {
+            Timing::FULL
+        },
         filter: args.filter,
     }
 }
@@ -154,32 +170,11 @@ fn main() {
         std::fs::File::create(&options.out)
             .unwrap_or_else(|error| panic!("cannot create {}: {error}", options.out)),
     );
-    let Sizes { reps, items, trips } = options.sizes;
-    let workloads = [
-        WorkloadRun {
-            name: "throughput",
-            pick: |c| Some(c.throughput),
-            count: items,
-            unit: "M items/s",
-        },
-        WorkloadRun {
-            name: "round trip",
-            pick: |c| Some(c.round_trip),
-            count: trips,
-            unit: "ns",
-        },
-        WorkloadRun {
-            name: "batch throughput",
-            pick: |c| c.batch,
-            count: items,
-            unit: "M items/s",
-        },
-    ];
-    let total = reps
+    let total = options.reps
         * points
             .iter()
             .map(|point| {
-                workloads
+                WORKLOADS
                     .iter()
                     .filter(|workload| (workload.pick)(&point.contender).is_some())
                     .count()
@@ -187,34 +182,34 @@ fn main() {
             .sum::<usize>();
     let started = Instant::now();
     let mut done = 0;
-    for rep in 0..reps {
-        for offset in 0..points.len() {
-            let point = &points[(rep + offset) % points.len()];
+    for rep in options.first_rep..options.first_rep + options.reps {
+        let mut order: Vec<&Point> = points.iter().collect();
+        shuffle(&mut order, options.seed, rep);
+        for point in order {
             let placement = if point.pinned {
                 Placement::pinned()
             } else {
                 Placement::unpinned()
             };
-            for WorkloadRun {
-                name: workload,
-                pick,
-                count,
-                unit,
-            } in workloads
-            {
-                let Some(run) = pick(&point.contender) else {
+            for workload in WORKLOADS {
+                let Some(run) = (workload.pick)(&point.contender) else {
                     continue;
                 };
                 let sample = probed(Placement::pinned(), || {
-                    run(point.capacity, count, placement)
+                    steady_sample(
+                        |count| run(point.capacity, count, placement),
+                        workload.first_count,
+                        options.timing,
+                    )
                 });
-                let value = match unit {
-                    "ns" => sample.value.as_nanos() as f64 / count as f64,
-                    _ => count as f64 / sample.value.as_secs_f64() / 1e6,
+                let measured = sample.value;
+                let value = match workload.unit {
+                    "ns" => measured.elapsed.as_nanos() as f64 / measured.count as f64,
+                    _ => measured.count as f64 / measured.elapsed.as_secs_f64() / 1e6,
                 };
                 let line = SampleLine {
                     variant: &options.variant,
-                    workload,
+                    workload: workload.name,
                     implementation: point.contender.name,
                     item: point.contender.item,
                     capacity: point.capacity,
@@ -222,14 +217,14 @@ fn main() {
                     placement: &placement.describe(),
                     rep,
                     value,
-                    unit,
+                    unit: workload.unit,
                     probe_ns: sample.probe_ns,
                 }
                 .to_json();
                 writeln!(out, "{line}").expect("writing the results");
                 done += 1;
                 report_progress(&options.variant, done, total, started, || {
-                    format!("{workload}: {}", point.label())
+                    format!("{}: {}", workload.name, point.label())
                 });
             }
         }

@@ -25,7 +25,7 @@ const BUSY: [usize; 3] = [1, 2, 4];
 const CAPACITY: usize = 1024;
 /// The async implementations whose two sides also run as tasks of one
 /// 2-worker runtime on shared cores.
-const TWO_WORKERS: [&str; 3] = ["ring-async", "kanal-async", "tokio-mpsc"];
+const TWO_WORKERS: [&str; 3] = ["ring-async", "kanal bounded_async", "tokio mpsc"];
 
 struct Options {
     out: String,

@@ -2,7 +2,7 @@
 //! cores and the CPU time per item of a saturated stream, from the
 //! `waiting` variant's samples, and the advice they support.
 
-use super::{Measured, Section, Table, cell, key, short};
+use super::{Measured, SAME, Section, Table, compare, key, ratio_cell, short};
 use crate::bench_stats::{Figure, Key, Sample, ratio};
 
 /// The variant the waiting workloads are written under.
@@ -13,13 +13,12 @@ const RATES: [u64; 4] = [1_000, 10_000, 100_000, 1_000_000];
 const BUSY: [u64; 3] = [1, 2, 4];
 /// Each flavour that waits and the peers its figures are held against.
 const PEERS: [(&str, &[&str]); 2] = [
-    ("ring-park", &["std-sync", "crossbeam"]),
-    ("ring-async", &["kanal-async", "tokio-mpsc"]),
+    (
+        "ring-park",
+        &["std sync_channel", "crossbeam-channel bounded"],
+    ),
+    ("ring-async", &["kanal bounded_async", "tokio mpsc"]),
 ];
-/// A same-rep ratio within this factor of 1 is reported as "about the
-/// same"; beyond it, as more or less.
-const SAME: f64 = 1.1;
-
 fn point(workload: &str, implementation: &str, pinned: bool) -> Key {
     key(VARIANT, workload, implementation, "u64", 1024, pinned)
 }
@@ -35,10 +34,10 @@ fn same_rep(samples: &[Sample], workload: &str, ours: &str, theirs: &str) -> Opt
 
 /// A ratio column's cell: `name`'s same-rep ratio to the peer it is held
 /// against, or nothing for an implementation without one.
-fn ratio_cell(samples: &[Sample], workload: &str, name: &str) -> String {
+fn peer_ratio_cell(samples: &[Sample], workload: &str, name: &str) -> String {
     reference(name).map_or_else(String::new, |peer| {
         let against = same_rep(samples, workload, name, peer);
-        format!("{} (to {peer})", cell(against.as_ref()))
+        format!("{} (to {peer})", ratio_cell(against.as_ref()))
     })
 }
 
@@ -77,11 +76,11 @@ pub fn paced(samples: &[Sample], figures: &Measured) -> Section {
             let Some(figure) = figures.get(&consumer) else {
                 continue;
             };
-            chart.push((name.clone(), figure.median));
+            chart.push((name.clone(), *figure));
             let mut row = vec![
                 name.clone(),
                 figures.cell(&consumer),
-                ratio_cell(samples, &paced_workload(rate, "consumer CPU"), name),
+                peer_ratio_cell(samples, &paced_workload(rate, "consumer CPU"), name),
             ];
             for what in [
                 "producer CPU",
@@ -145,11 +144,11 @@ pub fn shared_cores(samples: &[Sample], figures: &Measured) -> Section {
                 if let Some(figure) = figures.get(&ours) {
                     any = true;
                     if busy == 4 {
-                        chart.push((name.clone(), figure.median));
+                        chart.push((name.clone(), *figure));
                     }
                 }
                 row.push(figures.cell(&ours));
-                row.push(ratio_cell(samples, &workload, name));
+                row.push(peer_ratio_cell(samples, &workload, name));
             }
             if any {
                 rows.push(row);
@@ -189,7 +188,7 @@ pub fn cpu_per_item(samples: &[Sample], figures: &Measured) -> Section {
         let Some(figure) = figures.get(&cpu) else {
             continue;
         };
-        chart.push((name.clone(), figure.median));
+        chart.push((name.clone(), *figure));
         rows.push(vec![
             name.clone(),
             figures.cell(&point("saturated", &name, true)),
@@ -215,17 +214,6 @@ pub fn cpu_per_item(samples: &[Sample], figures: &Measured) -> Section {
     }
 }
 
-/// How a same-rep ratio reads in words.
-fn compare(ratio: f64, less: &str, more: &str) -> String {
-    if ratio <= 1.0 / SAME {
-        format!("{less} ({ratio:.2}×)")
-    } else if ratio >= SAME {
-        format!("{more} ({ratio:.2}×)")
-    } else {
-        format!("about as much as ({ratio:.2}×)")
-    }
-}
-
 /// Advice on the waiting flavours, from the waiting workloads' same-rep
 /// ratios; nothing where the run did not measure them.
 pub fn advice(samples: &[Sample]) -> Vec<String> {
@@ -238,7 +226,7 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
                 if let Some(against) = same_rep(samples, &workload, ours, peer) {
                     clauses.push(format!(
                         "at {rate} items/s its consumer used {} {peer}'s",
-                        compare(against.median, "less CPU than", "more CPU than")
+                        compare(&against, "less CPU than", "more CPU than")
                     ));
                 }
             }
@@ -269,9 +257,17 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
         ),
         same_rep(samples, "shared cores +4", "ring-park", "ring-spin"),
     ) {
+        // The conclusion only where both ratios detectably favour
+        // ring-park by more than the noise threshold.
+        let parking_wins = |figure: &Figure| figure.median >= SAME && !figure.holds_one();
+        let conclusion = if parking_wins(&spin) && parking_wins(&park) {
+            ": choose ring-spin only where each side owns a core"
+        } else {
+            ""
+        };
         advice.push(format!(
-            "ring-spin burns {}× the consumer CPU of ring-park on a stream of 10 000 items/s, and on cores shared with 4 busy threads ring-park streams at {}× ring-spin's rate: choose ring-spin only where each side owns a core.",
-            short(spin.median),
+            "On a stream of 10 000 items/s ring-spin's consumer used {} ring-park's CPU, and on cores shared with 4 busy threads ring-park streamed at {}× ring-spin's rate{conclusion}.",
+            compare(&spin, "less than", "more than"),
             short(park.median)
         ));
     }
