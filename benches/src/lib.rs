@@ -4,15 +4,15 @@
 //!
 //! Two workloads run on two threads, pinned to two distinct cores when the
 //! machine has them; both threads spin at a [`StartLine`] first, so that
-//! no thread's wake-up lands inside the time:
+//! neither thread's wake-up lands inside the time:
 //! - [`throughput`]: one thread pushes `count` items, the other pops and
 //!   checks each, so nothing is optimized away; the time runs from the
 //!   producer's first push until the consumer has the last item.
 //! - [`round_trip`]: one item ping-pongs over two rings; the time of
 //!   `count` round trips.
 //!
-//! The drivers choose `count` so that a sample lasts a set time after a
-//! warm-up ([`steady`]): a steady stream, not a burst from a cold start.
+//! The drivers choose `count` so that a sample lasts a set time, after
+//! warm-up runs ([`steady`]): a long stream, not a burst from a cold start.
 //!
 //! The async implementations run the same two bodies as two tasks of a
 //! tokio multi-thread runtime with two workers; see [`tasks`].

@@ -100,8 +100,9 @@ impl Queue for Rtrb {
 }
 
 waiting_queue! {
-    /// flume's bounded channel (default features), an MPMC channel that
-    /// spins briefly and then parks, often chosen over crossbeam-channel.
+    /// flume's bounded channel (default features), an MPMC channel behind
+    /// a mutex whose waiting side parks at once (no spin phase without
+    /// flume's `spin` feature), often chosen over crossbeam-channel.
     FlumeBounded, "flume bounded",
     flume::Sender, flume::Receiver,
     channel = flume::bounded, push = send, pop = recv,

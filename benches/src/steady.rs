@@ -1,9 +1,13 @@
-//! Steady-state samples. A sample of a fixed count from a cold start
-//! measures start-up (thread wake-up, first cache misses, page faults of
-//! the ring) as much as the stream; a sample here first runs the same
-//! workload as a warm-up until one run lasts [`Timing::warm_up`], then
-//! takes the count that lasts about [`Timing::sample`] at the rate the
-//! warm-up saw, and measures that.
+//! Steady-state samples. A short burst from a cold start measures the
+//! start-up (thread wake-up, the first cache misses and page faults of a
+//! fresh ring) as much as the stream; a sample here is long instead (about
+//! [`Timing::sample`]), so that the start-up is a small share of it. Before
+//! it, warm-up runs of the same point warm the code paths, the allocator
+//! and the core's clock, and set the sample's count: they grow until one
+//! lasts [`Timing::warm_up`], and the count is the one that lasts about
+//! `Timing::sample` at the faster of the last two warm-up rates (a stall
+//! of the machine in one of them would otherwise shorten the sample).
+//! Each run builds its own ring and threads, as the benchmark bodies do.
 
 use std::time::Duration;
 
@@ -31,25 +35,15 @@ impl Timing {
     };
 }
 
-/// A measured run: how many items (or round trips) it moved and how long
-/// that took.
-#[derive(Clone, Copy, Debug)]
-pub struct Measured {
-    /// Items or round trips.
-    pub count: u64,
-    /// The time of the run.
-    pub elapsed: Duration,
-}
-
 /// Warms `run` up (a function of the count that returns the time the run
-/// took), starting from `first_count`, then measures one run of the count
-/// that lasts about `timing.sample`.
+/// took), starting from `first_count`, and returns the count that lasts
+/// about `timing.sample`.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// use ring_benches::steady::{Timing, steady_sample};
+/// use ring_benches::steady::{Timing, calibrate};
 ///
 /// // A stand-in workload at one item per microsecond.
 /// let run = |count: u64| Duration::from_micros(count);
@@ -57,14 +51,15 @@ pub struct Measured {
 ///     warm_up: Duration::from_millis(1),
 ///     sample: Duration::from_millis(4),
 /// };
-/// let measured = steady_sample(run, 10, timing);
-/// assert!((3_000..=5_000).contains(&measured.count));
-/// assert_eq!(measured.elapsed, Duration::from_micros(measured.count));
+/// assert_eq!(calibrate(run, 10, timing), 4_000);
 /// ```
-pub fn steady_sample(run: impl Fn(u64) -> Duration, first_count: u64, timing: Timing) -> Measured {
+pub fn calibrate(run: impl Fn(u64) -> Duration, first_count: u64, timing: Timing) -> u64 {
+    let rate = |count: u64, elapsed: Duration| count as f64 / elapsed.as_secs_f64().max(1e-9);
     let mut count = first_count.max(1);
     let mut elapsed = run(count);
+    let mut earlier_rate = 0.0;
     while elapsed < timing.warm_up {
+        earlier_rate = rate(count, elapsed);
         // Grow by what the last run suggests, at least twofold (a run
         // that took no measurable time suggests nothing) and at most
         // sixteenfold (the first runs are the noisiest).
@@ -72,10 +67,6 @@ pub fn steady_sample(run: impl Fn(u64) -> Duration, first_count: u64, timing: Ti
         count = (count as f64 * suggested.clamp(2.0, 16.0)).ceil() as u64;
         elapsed = run(count);
     }
-    let rate = count as f64 / elapsed.as_secs_f64();
-    let count = ((rate * timing.sample.as_secs_f64()).round() as u64).max(1);
-    Measured {
-        count,
-        elapsed: run(count),
-    }
+    let faster = rate(count, elapsed).max(earlier_rate);
+    ((faster * timing.sample.as_secs_f64()).round() as u64).max(1)
 }

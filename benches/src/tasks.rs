@@ -72,7 +72,10 @@ enum Runtimes {
 
 /// Runs `helper` and `measure` as two tasks placed as `runtimes` and
 /// `placement` say, starting them together at a [`StartLine`] once their
-/// runtimes are built, and returns what each returned.
+/// runtimes are built, and returns what each returned. On two workers the
+/// line only proves that both tasks were polled: should one worker have
+/// polled both, the other's wake-up to steal one may still fall inside the
+/// time (the runtime decides; the spread of those rows shows it).
 fn on_two_tasks<H: Send + 'static, R: Send + 'static>(
     runtimes: Runtimes,
     placement: Placement,

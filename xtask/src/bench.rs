@@ -17,7 +17,10 @@
 //! `--filter PATTERN` (only the points whose label contains it, e.g.
 //! `ring-spin` or `cap 64`), `--reps N`, `--seed N` (the order of a
 //! recorded run again), `--baseline FILE` (an earlier `results.json`; the
-//! headline shows each figure's change).
+//! headline shows each figure's change), `--from FILE` (no measurement:
+//! the report of an earlier `results.json` again, for instance after a
+//! change to the report's code; copy the file first, as the run rewrites
+//! it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,6 +38,10 @@ const VARIANTS: [(&str, &str); 4] = [
     ("unpadded", "ablation-unpadded-indices"),
     ("uncached", "ablation-uncached-indices"),
 ];
+
+/// How the samples are taken, recorded in `results.json`: a baseline taken
+/// another way is not comparable figure by figure, and the report says so.
+pub const METHOD: &str = "steady state: ~100 ms samples after warm-up, paired builds";
 
 /// Every implementation the default variant must cover.
 pub const IMPLEMENTATIONS: [&str; 14] = [
@@ -61,6 +68,7 @@ struct Options {
     reps: Option<String>,
     seed: Option<u64>,
     baseline: Option<PathBuf>,
+    from: Option<PathBuf>,
 }
 
 impl Options {
@@ -120,6 +128,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                 );
             }
             "--baseline" => options.baseline = Some(PathBuf::from(value()?)),
+            "--from" => options.from = Some(PathBuf::from(value()?)),
             other => return Err(format!("bench: unknown option {other}")),
         }
     }
@@ -134,11 +143,46 @@ pub fn report_dir() -> PathBuf {
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = options(args)?;
     let dir = report_dir();
+    let baseline = options.baseline.as_deref().map(read_results).transpose()?;
+    if let Some(path) = &options.baseline {
+        warn_of_another_method(path);
+    }
+    let (machine, mut samples) = match &options.from {
+        Some(path) => read_run(path)?,
+        None => measure(&options, args, &dir)?,
+    };
+    if samples.is_empty() {
+        return Err("bench: no sample was taken (does the filter match any point?)".into());
+    }
+    let limits = mark_slow_samples(&mut samples);
+    let report = bench_report::build(machine.clone(), &samples, limits, baseline.as_deref());
+    let results = json!({
+        "machine": machine,
+        "samples": samples.iter().map(Sample::to_json).collect::<Vec<_>>(),
+    });
+    write(
+        &dir.join("results.json"),
+        &serde_json::to_string_pretty(&results).expect("JSON"),
+    )?;
+    write(&dir.join("report.md"), &bench_report::markdown(&report))?;
+    write(&dir.join("report.html"), &bench_report::html(&report))?;
+    eprintln!(
+        "\nbench: {} samples ({} set aside as slow); report in {}",
+        samples.len(),
+        report.slow,
+        dir.join("report.md").display()
+    );
+    Ok(())
+}
+
+/// Builds the binaries and runs them: the matrix rep by rep with the
+/// builds taking turns, then the waiting workloads. Returns the
+/// description of the machine and the run, and the samples.
+fn measure(options: &Options, args: &[String], dir: &Path) -> Result<(Value, Vec<Sample>), String> {
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin)
         .map_err(|error| format!("bench: cannot create {}: {error}", bin.display()))?;
-    let baseline = options.baseline.as_deref().map(read_results).transpose()?;
-    build_binaries(&options, &bin)?;
+    build_binaries(options, &bin)?;
     let seed = options.seed.unwrap_or_else(seed_from_clock);
     let reps = options.matrix_reps()?;
     let mut samples = Vec::new();
@@ -169,10 +213,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     run_step("waiting workloads", &mut command)?;
     samples.extend(read_lines(&out)?);
-    if samples.is_empty() {
-        return Err("bench: no sample was taken (does the filter match any point?)".into());
-    }
-    let limits = mark_slow_samples(&mut samples);
     let mut machine = crate::machine::describe();
     machine["pinning"] = samples
         .iter()
@@ -181,63 +221,88 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Value::from(sample.placement.clone())
         });
     machine["profile"] = describe_profile(options.profile()).into();
-    machine["seed"] = seed.into();
+    // A string: the seed is above 2^53, which JSON readers in floating
+    // point would round.
+    machine["seed"] = seed.to_string().into();
+    machine["method"] = METHOD.into();
     machine["command"] = format!("cargo xtask bench {}", args.join(" "))
         .trim()
         .into();
     machine["peers"] = crate::bench_report::peers::versions(&workspace_root().join("Cargo.lock"));
-    let report = bench_report::build(machine.clone(), &samples, limits, baseline.as_deref());
-    let results = json!({
-        "machine": machine,
-        "samples": samples.iter().map(Sample::to_json).collect::<Vec<_>>(),
-    });
-    write(
-        &dir.join("results.json"),
-        &serde_json::to_string_pretty(&results).expect("JSON"),
-    )?;
-    write(&dir.join("report.md"), &bench_report::markdown(&report))?;
-    write(&dir.join("report.html"), &bench_report::html(&report))?;
-    eprintln!(
-        "\nbench: {} samples ({} set aside as slow); report in {}",
-        samples.len(),
-        report.slow,
-        dir.join("report.md").display()
-    );
-    Ok(())
+    Ok((machine, samples))
+}
+
+/// The description and the samples of an earlier run's `results.json`,
+/// for `--from`: the report again, written by this checkout's code.
+fn read_run(path: &Path) -> Result<(Value, Vec<Sample>), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("bench: cannot read {}: {error}", path.display()))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|error| format!("bench: {} is not JSON: {error}", path.display()))?;
+    Ok((value["machine"].clone(), read_results(path)?))
 }
 
 /// Builds `matrix` once per variant and `waiting` once, with the run's
-/// profile, into `bin` (`matrix-<variant>` and `waiting`): the variants'
-/// features rebuild ring-core, so each build is copied out before the
-/// next overwrites it.
+/// profile, and copies them into `bin` (`matrix-<variant>` and `waiting`):
+/// the variants' features rebuild ring-core, so each build is copied out
+/// before the next overwrites it. The paths come from cargo's own report
+/// of what it built, so a target directory set elsewhere is honoured.
 fn build_binaries(options: &Options, bin: &Path) -> Result<(), String> {
     let profile = options.profile();
-    let built = workspace_root().join("target").join(match profile {
-        "release" => "release",
-        other => other,
-    });
     for (variant, features) in VARIANTS {
         let mut command = cargo();
         command.args(["build", "--profile", profile, "-p", "ring-benches"]);
+        command.args(["--message-format", "json-render-diagnostics"]);
         command.args(["--bin", "matrix"]);
         if features.is_empty() {
             command.args(["--bin", "waiting"]);
         } else {
             command.args(["--features", features]);
         }
-        run_step(
+        let built = built_executables(
             &format!("build the benchmarks, variant {variant:?} ({profile} profile)"),
             &mut command,
         )?;
+        let executable = |name: &str| {
+            built
+                .iter()
+                .find(|path| path.file_name().is_some_and(|file| file == name))
+                .ok_or_else(|| format!("bench: cargo reported no {name} executable"))
+        };
         copy(
-            &built.join("matrix"),
+            executable("matrix")?,
             &bin.join(format!("matrix-{variant}")),
         )?;
         if features.is_empty() {
-            copy(&built.join("waiting"), &bin.join("waiting"))?;
+            copy(executable("waiting")?, &bin.join("waiting"))?;
         }
     }
     Ok(())
+}
+
+/// Runs a `cargo build --message-format json...` step and returns the
+/// executables it reports.
+fn built_executables(step: &str, command: &mut Command) -> Result<Vec<PathBuf>, String> {
+    eprintln!("\n=== {step}: {command:?}");
+    let started = std::time::Instant::now();
+    let output = command
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|error| format!("{step}: could not start {command:?}: {error}"))?;
+    eprintln!(
+        "=== {step}: {} after {:.0?}",
+        output.status,
+        started.elapsed()
+    );
+    if !output.status.success() {
+        return Err(format!("{step} failed ({})", output.status));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .filter_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .collect())
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), String> {
@@ -274,6 +339,24 @@ fn read_lines(path: &Path) -> Result<Vec<Sample>, String> {
             Sample::from_json(&value)
         })
         .collect()
+}
+
+/// Warns when a baseline's samples were taken by another method than this
+/// run's: the changes the report shows against it then mix the two.
+fn warn_of_another_method(path: &Path) {
+    let method = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|value| value["machine"]["method"].as_str().map(str::to_owned));
+    if method.as_deref() != Some(METHOD) {
+        eprintln!(
+            "bench: warning: {} was measured another way ({}); its changes compare methods as well as code",
+            path.display(),
+            method.as_deref().unwrap_or(
+                "a burst of 500 000 items from a cold start, before the method was recorded"
+            ),
+        );
+    }
 }
 
 /// The samples of an earlier run's `results.json`.

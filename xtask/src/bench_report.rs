@@ -132,13 +132,13 @@ fn cell(figure: Option<&Figure>) -> String {
 }
 
 /// A same-rep ratio as "median [95 % interval] n=pairs", saying so where
-/// the interval holds 1; or a dash without a rep where both points were
-/// fast.
+/// the interval holds 1 (from enough reps); or a dash without a rep where
+/// both points were fast.
 pub(crate) fn ratio_cell(figure: Option<&Figure>) -> String {
     figure.map_or_else(
         || "–".into(),
         |f| {
-            let verdict = if f.holds_one() && f.n > 1 {
+            let verdict = if f.enough_reps() && f.holds_one() {
                 ", no detectable difference"
             } else {
                 ""
@@ -154,19 +154,41 @@ pub(crate) fn ratio_cell(figure: Option<&Figure>) -> String {
     )
 }
 
-/// How a same-rep ratio of `ours` to a peer reads in words: "no detectable
-/// difference" where its interval holds 1, else `less` or `more` with the
-/// factor, or "within 10 % of" for a small but detected difference.
-pub(crate) fn compare(figure: &Figure, less: &str, more: &str) -> String {
+/// The words a comparison of one measure uses: `less` and `more` for a
+/// detected difference ("below", "above"), `same` for a detected but small
+/// one ("about as much CPU as"), `undetected` for none detected ("CPU not
+/// detectably different from").
+pub(crate) struct Wording<'a> {
+    pub less: &'a str,
+    pub more: &'a str,
+    pub same: &'a str,
+    pub undetected: &'a str,
+}
+
+/// How a same-rep ratio of ours to `theirs` (a possessive, "rtrb's")
+/// reads in words: with too few reps, the factor without a verdict; where
+/// the interval holds 1, `undetected`; where the median is within [`SAME`]
+/// of 1, `same`; else `less` or `more`. The factor and interval follow in
+/// brackets.
+pub(crate) fn compare(figure: &Figure, wording: &Wording<'_>, theirs: &str) -> String {
+    let numbers = format!(
+        "{:.2}× [{:.2}–{:.2}], n={}",
+        figure.median, figure.low, figure.high, figure.n
+    );
     let median = figure.median;
-    if figure.holds_one() && figure.n > 1 {
-        format!("no detectably different from ({median:.2}×)")
-    } else if median <= 1.0 / SAME {
-        format!("{less} ({median:.2}×)")
-    } else if median >= SAME {
-        format!("{more} ({median:.2}×)")
+    if !figure.enough_reps() {
+        format!(
+            "{median:.2}× {theirs} (n={}, too few reps to tell)",
+            figure.n
+        )
+    } else if figure.holds_one() {
+        format!("{} {theirs} ({numbers})", wording.undetected)
+    } else if 1.0 / SAME < median && median < SAME {
+        format!("{} {theirs} ({numbers})", wording.same)
+    } else if median <= 1.0 {
+        format!("{} {theirs} ({numbers})", wording.less)
     } else {
-        format!("within 10 % of ({median:.2}×)")
+        format!("{} {theirs} ({numbers})", wording.more)
     }
 }
 
@@ -310,7 +332,7 @@ fn headline(samples: &[Sample], figures: &Measured, names: &[String], versions: 
     Section {
         title: "Headline: every implementation at u64, capacity 1024, pinned".into(),
         text: format!(
-            "Steady state: each sample runs the workload after a warm-up of its own, for about 100 ms (2 ms with `--quick`), timed from the producer's first push (both threads past a spinning start line) until the consumer has the last item. Threads pinned to two cores; the async implementations run as two tasks of a tokio runtime with two workers pinned the same way. Ratios are the median of each rep's ratio to {BASELINE}, over the reps where both samples were taken while the machine was fast, with a 95 % bootstrap interval of that median."
+            "Steady state: each sample is a run of about 100 ms (2 ms with `--quick`), after warm-up runs of the same point that also set its count. Both sides start past a start line where they spin (threads) or yield (tasks); a throughput sample is timed from the producer's first push until the consumer has the last item, a round-trip sample over its round trips. Threads pinned to two cores; the async implementations run as two tasks of a tokio runtime with two workers pinned the same way, and the \"2×1\" rows as one task on each of two current-thread runtimes on the two cores. Ratios are the median of each rep's ratio to {BASELINE}, over the reps where both samples were taken while the machine was fast, with a 95 % bootstrap interval of that median."
         ),
         tables,
     }
@@ -638,15 +660,25 @@ fn advice(figures: &Measured) -> Vec<String> {
         )
     };
     let throughput = |ours: &str, theirs: &str| {
-        same_rep(THROUGHPUT, ours, theirs)
-            .map(|figure| format!("{} {theirs}'s", compare(&figure, "below", "above")))
+        same_rep(THROUGHPUT, ours, theirs).map(|figure| {
+            let wording = Wording {
+                less: "below",
+                more: "above",
+                same: "about the same as",
+                undetected: "not detectably different from",
+            };
+            compare(&figure, &wording, &format!("{theirs}'s"))
+        })
     };
     let round_trip = |ours: &str, theirs: &str| {
         same_rep(ROUND_TRIP, ours, theirs).map(|figure| {
-            format!(
-                "{} {theirs}'s",
-                compare(&figure, "shorter than", "longer than")
-            )
+            let wording = Wording {
+                less: "shorter than",
+                more: "longer than",
+                same: "about as long as",
+                undetected: "not detectably different from",
+            };
+            compare(&figure, &wording, &format!("{theirs}'s"))
         })
     };
     let sentence = |opening: &str, clauses: Vec<Option<String>>| {
@@ -698,8 +730,8 @@ pub fn markdown(report: &Report) -> String {
         m["commit"].as_str().unwrap_or("?"),
         m["date"].as_str().unwrap_or("?"),
         m["command"].as_str().unwrap_or("?"),
-        m["seed"],
-        m["seed"],
+        m["seed"].as_str().unwrap_or("?"),
+        m["seed"].as_str().unwrap_or("?"),
         m["pinning"].as_str().unwrap_or("?"),
     );
     let limits: Vec<String> = report
@@ -709,7 +741,7 @@ pub fn markdown(report: &Report) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "- Noise: a cache-line round trip between the two cores was probed before and after every sample; {} of {} samples were taken while it was more than 1.5 times its variant's first quartile (limits: {}) and are left out of the figures below. A figure is the median [first–third quartile] of the other samples, n of them (with `--baseline`, followed by the change of the median from the baseline run); a point all of whose samples were slow shows them, marked \"(slow machine)\". A ratio is the median of the same-rep ratios [95 % bootstrap interval of that median; the range below 5 reps], n reps, and says \"no detectable difference\" where the interval holds 1; a dash marks a ratio without a rep where both points were fast.\n",
+        "- Noise: a cache-line round trip between the two cores was probed before and after every sample; {} of {} samples were taken while it was more than 1.5 times the first quartile of its group (the matrix's builds share one limit, the waiting workloads have their own: {}) and are left out of the figures below. A figure is the median [first–third quartile] of the other samples, n of them (with `--baseline`, followed by the change of the median from the baseline run); a point all of whose samples were slow shows them, marked \"(slow machine)\". A ratio is the median of the same-rep ratios [95 % bootstrap interval of that median; the range below 5 reps], n reps, and says \"no detectable difference\" where the interval of at least 5 reps holds 1; \"same rep\" pairs two samples with the same rep number, which for two builds of the matrix (separate processes taking turns within each rep) may be a few minutes apart; a dash marks a ratio without a rep where both points were fast.\n",
         report.slow,
         report.total,
         limits.join(", "),
@@ -739,14 +771,17 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// A horizontal bar chart as inline SVG: a bar for each median, a whisker
-/// over its spread, on a log scale when the values span more than a
-/// decade (so that a 500 ns bar stays visible beside a 45 000 ns one).
+/// A horizontal chart as inline SVG of each figure's median with a
+/// whisker over its spread. On a linear scale a bar runs from zero to the
+/// median; when the values span more than a decade the scale is
+/// logarithmic, with a gridline at each labelled power of ten, and a dot
+/// marks the median (a bar from an arbitrary origin would suggest ratios
+/// the figures do not have).
 fn bar_chart(bars: &[(String, Figure)], unit: &str) -> String {
     if bars.is_empty() {
         return String::new();
     }
-    let (label_width, bar_width, row) = (260.0, 420.0, 18.0);
+    let (label_width, plot_width, row) = (260.0, 420.0, 18.0);
     let positive = |value: f64| value.max(f64::MIN_POSITIVE);
     let top = positive(
         bars.iter()
@@ -761,40 +796,69 @@ fn bar_chart(bars: &[(String, Figure)], unit: &str) -> String {
             .min(top),
     );
     let logarithmic = top / bottom > 10.0;
-    // The scale's zero: a decade below the smallest value on a log scale.
-    let floor = (bottom.log10().floor() - 1.0).min(top.log10() - 1.0);
+    // The log scale spans whole decades around the values.
+    let (first_decade, last_decade) = (bottom.log10().floor(), top.log10().ceil());
     let x = |value: f64| -> f64 {
         let fraction = if logarithmic {
-            (positive(value).log10() - floor) / (top.log10() - floor)
+            (positive(value).log10() - first_decade) / (last_decade - first_decade)
         } else {
             value / top
         };
-        label_width + fraction.clamp(0.0, 1.0) * bar_width
+        label_width + fraction.clamp(0.0, 1.0) * plot_width
     };
-    let height = row * bars.len() as f64 + 24.0;
+    let plot_height = row * bars.len() as f64;
+    let height = plot_height + 36.0;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">",
-        label_width + bar_width + 80.0
+        label_width + plot_width + 80.0
     );
+    if logarithmic {
+        for decade in first_decade as i32..=last_decade as i32 {
+            let at = x(10f64.powi(decade));
+            let _ = write!(
+                svg,
+                "<line x1=\"{at:.1}\" x2=\"{at:.1}\" y1=\"0\" y2=\"{plot_height}\" stroke=\"#e2e8f0\"/><text x=\"{at:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                plot_height + 12.0,
+                short(10f64.powi(decade)),
+            );
+        }
+    }
     for (index, (label, figure)) in bars.iter().enumerate() {
         let y = index as f64 * row;
-        let ours = OURS.iter().any(|name| label.starts_with(name));
-        let end = x(figure.median);
+        let colour = if OURS.iter().any(|name| label.starts_with(name)) {
+            "#2b6cb0"
+        } else {
+            "#718096"
+        };
+        let middle = y + 8.5;
+        let at = x(figure.median);
         let _ = write!(
             svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_width}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"/><line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"#1a202c\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             label_width - 6.0,
             y + 13.0,
             escape(label),
-            y + 3.0,
-            end - label_width,
-            row - 5.0,
-            if ours { "#2b6cb0" } else { "#a0aec0" },
+        );
+        if logarithmic {
+            let _ = write!(
+                svg,
+                "<circle cx=\"{at:.1}\" cy=\"{middle}\" r=\"4\" fill=\"{colour}\"/>"
+            );
+        } else {
+            let _ = write!(
+                svg,
+                "<rect x=\"{label_width}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"{colour}\"/>",
+                y + 3.0,
+                at - label_width,
+                row - 5.0,
+            );
+        }
+        let _ = write!(
+            svg,
+            "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{middle}\" y2=\"{middle}\" stroke=\"#1a202c\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
             x(figure.low),
             x(figure.high),
-            y + 8.5,
-            y + 8.5,
-            x(figure.high).max(end) + 4.0,
+            x(figure.high).max(at) + 6.0,
             y + 13.0,
             short(figure.median),
         );
@@ -802,8 +866,8 @@ fn bar_chart(bars: &[(String, Figure)], unit: &str) -> String {
     let scale = if logarithmic { ", log scale" } else { "" };
     let _ = write!(
         svg,
-        "<text x=\"{label_width}\" y=\"{}\">{}{scale}; whiskers: the spread of the table</text></svg>",
-        height - 6.0,
+        "<text x=\"{label_width}\" y=\"{}\">{}{scale}; whiskers: the spread given in the table</text></svg>",
+        height - 4.0,
         escape(unit)
     );
     svg

@@ -89,25 +89,37 @@ impl Sample {
     }
 }
 
-/// The probe limit of each variant, and marks the samples above it slow.
-/// Each variant is its own run, so each gets its own limit.
+/// The group of samples that share a probe limit: the matrix's build
+/// variants run interleaved within one run and share one (a ratio between
+/// two variants must judge both samples alike); the waiting workloads run
+/// apart, with probes of their own.
+pub fn probe_group(variant: &str) -> &'static str {
+    if variant == "waiting" {
+        "waiting"
+    } else {
+        "matrix"
+    }
+}
+
+/// The probe limit of each probe group, and marks the samples above it
+/// slow.
 pub fn mark_slow_samples(samples: &mut [Sample]) -> BTreeMap<String, f64> {
     let mut probes: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for sample in samples.iter() {
         probes
-            .entry(sample.key.variant.clone())
+            .entry(probe_group(&sample.key.variant).to_string())
             .or_default()
             .push(sample.probe_ns);
     }
     let limits: BTreeMap<String, f64> = probes
         .into_iter()
-        .map(|(variant, mut values)| {
+        .map(|(group, mut values)| {
             values.sort_by(f64::total_cmp);
-            (variant, values[values.len() / 4] * SLOW_FACTOR)
+            (group, values[values.len() / 4] * SLOW_FACTOR)
         })
         .collect();
     for sample in samples.iter_mut() {
-        sample.slow = sample.probe_ns > limits[&sample.key.variant];
+        sample.slow = sample.probe_ns > limits[probe_group(&sample.key.variant)];
     }
     limits
 }
@@ -134,6 +146,13 @@ impl Figure {
     pub fn holds_one(&self) -> bool {
         self.low <= 1.0 && 1.0 <= self.high
     }
+
+    /// Whether a ratio rests on enough reps for its interval to mean
+    /// something: below [`MIN_REPS`] the interval is the plain range, and
+    /// two or three ratios fall on one side of 1 by chance too often.
+    pub fn enough_reps(&self) -> bool {
+        self.n >= MIN_REPS
+    }
 }
 
 /// The `q` quantile (0 to 1) of sorted `values`, interpolated linearly.
@@ -144,16 +163,21 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
 }
 
+/// The fewest same-rep ratios a verdict (a difference, or none) is drawn
+/// from.
+pub const MIN_REPS: usize = 5;
+
 /// How many resamples the bootstrap draws.
 const RESAMPLES: usize = 2_000;
 
 /// The 95 % percentile-bootstrap interval of the median of `values`, from
 /// a fixed seed so that a report is reproducible from its samples. With
-/// fewer than five values a bootstrap says little, and the range stands in.
+/// fewer than [`MIN_REPS`] values a bootstrap says little, and the range
+/// stands in.
 fn bootstrap_median_interval(values: &[f64]) -> (f64, f64) {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    if values.len() < 5 {
+    if values.len() < MIN_REPS {
         return (sorted[0], sorted[sorted.len() - 1]);
     }
     let mut state: u64 = 0x5EED;
@@ -217,7 +241,8 @@ pub fn figures(samples: &[Sample]) -> BTreeMap<Key, Figure> {
 }
 
 /// The per-rep ratio of point `ours` to point `theirs` (same run, same
-/// rep, both fast): its median and range, or `None` without such a rep.
+/// rep, both fast): its median with the bootstrap interval of that median,
+/// or `None` without such a rep.
 pub fn ratio(samples: &[Sample], ours: &Key, theirs: &Key) -> Option<Figure> {
     let by_rep = |key: &Key| -> BTreeMap<u64, f64> {
         samples

@@ -19,7 +19,8 @@
 //!   every one checked, with the rate of each.
 //! - `verify-long [--seeds N] [--fuzz-time SECS] [--items N]`: the long
 //!   runs: the full soak, long fuzzing, Miri over many seeds.
-//! - `bench [--quick] [--filter PATTERN] [--reps N] [--baseline FILE]`: the
+//! - `bench [--quick] [--filter PATTERN] [--reps N] [--seed N]
+//!   [--baseline FILE] [--from FILE]`: the
 //!   benchmark matrix and its comparison report in `target/bench-report/`.
 
 mod bench;
@@ -42,7 +43,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <test | lint | tests | loom | miri | tsan | asan \
                      | fuzz [--time SECS] | soak [--items N] \
                      | verify-long [--seeds N] [--fuzz-time SECS] [--items N] \
-                     | bench [--quick] [--filter PATTERN] [--reps N] [--baseline FILE]>";
+                     | bench [--quick] [--filter PATTERN] [--reps N] [--seed N] [--baseline FILE] [--from FILE]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -2,7 +2,7 @@
 //! variant (allocator, ablations) per invocation, every point of that
 //! variant measured rep by rep in an order shuffled per rep (from
 //! `--seed`), each a steady-state sample (see `ring_benches::steady`)
-//! between two cache-line probes, written as JSON lines for the xtask's
+//! whose measured run sits between two cache-line probes, written as JSON lines for the xtask's
 //! report. The xtask runs one rep per invocation and alternates the
 //! variants, so that their samples pair up by rep.
 //!
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use ring_benches::items::Words;
 use ring_benches::probe::probed;
 use ring_benches::runner::{Args, SampleLine, shuffle};
-use ring_benches::steady::{Timing, steady_sample};
+use ring_benches::steady::{Timing, calibrate};
 use ring_benches::{Contender, Placement, Workload};
 
 #[cfg(feature = "jemalloc")]
@@ -148,7 +148,7 @@ fn options() -> Options {
     Options {
         variant: args.variant.expect("--variant is required"),
         out: args.out,
-        reps: args.reps.unwrap_or(if args.quick { 1 } else { 10 }),
+        reps: args.reps.unwrap_or(if args.quick { 1 } else { 12 }),
         first_rep: args.first_rep,
         seed: args.seed.unwrap_or(0),
         timing: if args.quick {
@@ -195,17 +195,18 @@ fn main() {
                 let Some(run) = (workload.pick)(&point.contender) else {
                     continue;
                 };
+                let count = calibrate(
+                    |count| run(point.capacity, count, placement),
+                    workload.first_count,
+                    options.timing,
+                );
+                // The probes bracket the measured run alone.
                 let sample = probed(Placement::pinned(), || {
-                    steady_sample(
-                        |count| run(point.capacity, count, placement),
-                        workload.first_count,
-                        options.timing,
-                    )
+                    run(point.capacity, count, placement)
                 });
-                let measured = sample.value;
                 let value = match workload.unit {
-                    "ns" => measured.elapsed.as_nanos() as f64 / measured.count as f64,
-                    _ => measured.count as f64 / measured.elapsed.as_secs_f64() / 1e6,
+                    "ns" => sample.value.as_nanos() as f64 / count as f64,
+                    _ => count as f64 / sample.value.as_secs_f64() / 1e6,
                 };
                 let line = SampleLine {
                     variant: &options.variant,

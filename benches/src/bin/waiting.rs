@@ -48,7 +48,7 @@ fn options() -> Options {
         )
     } else {
         (
-            3,
+            5,
             Duration::from_secs(1),
             Duration::from_millis(300),
             2_000_000,

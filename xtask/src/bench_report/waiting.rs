@@ -2,7 +2,7 @@
 //! cores and the CPU time per item of a saturated stream, from the
 //! `waiting` variant's samples, and the advice they support.
 
-use super::{Measured, SAME, Section, Table, compare, key, ratio_cell, short};
+use super::{Measured, SAME, Section, Table, Wording, compare, key, ratio_cell, short};
 use crate::bench_stats::{Figure, Key, Sample, ratio};
 
 /// The variant the waiting workloads are written under.
@@ -225,8 +225,17 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
             for peer in peers {
                 if let Some(against) = same_rep(samples, &workload, ours, peer) {
                     clauses.push(format!(
-                        "at {rate} items/s its consumer used {} {peer}'s",
-                        compare(&against, "less CPU than", "more CPU than")
+                        "at {rate} items/s its consumer used {}",
+                        compare(
+                            &against,
+                            &Wording {
+                                less: "less CPU than",
+                                more: "more CPU than",
+                                same: "about as much CPU as",
+                                undetected: "CPU not detectably different from",
+                            },
+                            &format!("{peer}'s"),
+                        )
                     ));
                 }
             }
@@ -259,15 +268,25 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
     ) {
         // The conclusion only where both ratios detectably favour
         // ring-park by more than the noise threshold.
-        let parking_wins = |figure: &Figure| figure.median >= SAME && !figure.holds_one();
+        let parking_wins =
+            |figure: &Figure| figure.enough_reps() && figure.median >= SAME && !figure.holds_one();
         let conclusion = if parking_wins(&spin) && parking_wins(&park) {
             ": choose ring-spin only where each side owns a core"
         } else {
             ""
         };
         advice.push(format!(
-            "On a stream of 10 000 items/s ring-spin's consumer used {} ring-park's CPU, and on cores shared with 4 busy threads ring-park streamed at {}× ring-spin's rate{conclusion}.",
-            compare(&spin, "less than", "more than"),
+            "On a stream of 10 000 items/s ring-spin's consumer used {}, and on cores shared with 4 busy threads ring-park streamed at {}× ring-spin's rate{conclusion}.",
+            compare(
+                &spin,
+                &Wording {
+                    less: "less CPU than",
+                    more: "more CPU than",
+                    same: "about as much CPU as",
+                    undetected: "CPU not detectably different from",
+                },
+                "ring-park's",
+            ),
             short(park.median)
         ));
     }
