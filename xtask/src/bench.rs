@@ -29,14 +29,42 @@ use serde_json::{Value, json};
 
 use crate::bench_report;
 use crate::bench_stats::{Sample, mark_slow_samples};
-use crate::command::{cargo, run_step, workspace_root};
+use crate::command::{
+    ABLATION_UNCACHED, ABLATION_UNPADDED, cargo, cargo_with_cfgs, run_step, workspace_root,
+};
 
-/// The build variants: a name and the features of the `ring-benches` build.
-const VARIANTS: [(&str, &str); 4] = [
-    ("default", ""),
-    ("jemalloc", "jemalloc"),
-    ("unpadded", "ablation-unpadded-indices"),
-    ("uncached", "ablation-uncached-indices"),
+/// A build of the benchmark binaries.
+struct Variant {
+    name: &'static str,
+    /// Features of the `ring-benches` build.
+    features: &'static str,
+    /// `--cfg` flags of the build (ring-core's ablations), which then gets
+    /// a target directory of its own.
+    cfgs: &'static [&'static str],
+}
+
+/// The build variants.
+const VARIANTS: [Variant; 4] = [
+    Variant {
+        name: "default",
+        features: "",
+        cfgs: &[],
+    },
+    Variant {
+        name: "jemalloc",
+        features: "jemalloc",
+        cfgs: &[],
+    },
+    Variant {
+        name: "unpadded",
+        features: "",
+        cfgs: &[ABLATION_UNPADDED],
+    },
+    Variant {
+        name: "uncached",
+        features: "",
+        cfgs: &[ABLATION_UNCACHED],
+    },
 ];
 
 /// How the samples are taken, recorded in `results.json`: a baseline taken
@@ -88,11 +116,12 @@ impl Options {
     }
 
     /// How many reps of the matrix: enough for quartiles and a bootstrap
-    /// interval in the full run.
+    /// interval in the full run, and a multiple of the number of builds, so
+    /// that each build runs first in a rep equally often.
     fn matrix_reps(&self) -> Result<usize, String> {
         self.reps
             .as_deref()
-            .map_or(Ok(if self.quick { 1 } else { 10 }), |reps| {
+            .map_or(Ok(if self.quick { 1 } else { 12 }), |reps| {
                 reps.parse()
                     .map_err(|_| format!("bench: --reps takes a number, not {reps:?}"))
             })
@@ -188,7 +217,7 @@ fn measure(options: &Options, args: &[String], dir: &Path) -> Result<(Value, Vec
     let mut samples = Vec::new();
     for rep in 0..reps {
         for turn in 0..VARIANTS.len() {
-            let (variant, _) = VARIANTS[(rep + turn) % VARIANTS.len()];
+            let variant = VARIANTS[(rep + turn) % VARIANTS.len()].name;
             let out = dir.join(format!("{variant}.rep{rep}.jsonl"));
             let mut command = Command::new(bin.join(format!("matrix-{variant}")));
             command
@@ -244,19 +273,33 @@ fn read_run(path: &Path) -> Result<(Value, Vec<Sample>), String> {
 
 /// Builds `matrix` once per variant and `waiting` once, with the run's
 /// profile, and copies them into `bin` (`matrix-<variant>` and `waiting`):
-/// the variants' features rebuild ring-core, so each build is copied out
-/// before the next overwrites it. The paths come from cargo's own report
+/// the jemalloc feature rebuilds ring-benches in the usual target
+/// directory, so each build is copied out before the next overwrites it;
+/// the ablation builds have target directories of their own
+/// (`target/bench-unpadded`, `target/bench-uncached`), as their `RUSTFLAGS`
+/// rebuild every dependency. The paths come from cargo's own report
 /// of what it built, so a target directory set elsewhere is honoured.
 fn build_binaries(options: &Options, bin: &Path) -> Result<(), String> {
     let profile = options.profile();
-    for (variant, features) in VARIANTS {
-        let mut command = cargo();
+    for Variant {
+        name: variant,
+        features,
+        cfgs,
+    } in VARIANTS
+    {
+        let mut command = if cfgs.is_empty() {
+            cargo()
+        } else {
+            cargo_with_cfgs(&format!("bench-{variant}"), cfgs)
+        };
         command.args(["build", "--profile", profile, "-p", "ring-benches"]);
         command.args(["--message-format", "json-render-diagnostics"]);
         command.args(["--bin", "matrix"]);
-        if features.is_empty() {
+        let builds_waiting = variant == "default";
+        if builds_waiting {
             command.args(["--bin", "waiting"]);
-        } else {
+        }
+        if !features.is_empty() {
             command.args(["--features", features]);
         }
         let built = built_executables(
@@ -273,7 +316,7 @@ fn build_binaries(options: &Options, bin: &Path) -> Result<(), String> {
             executable("matrix")?,
             &bin.join(format!("matrix-{variant}")),
         )?;
-        if features.is_empty() {
+        if builds_waiting {
             copy(executable("waiting")?, &bin.join("waiting"))?;
         }
     }
@@ -398,9 +441,9 @@ pub fn quick_check() -> Result<(), String> {
             missing.push(format!("{name} batch throughput"));
         }
     }
-    for (variant, _) in VARIANTS {
-        if !covers(&|s| s.key.variant == variant) {
-            missing.push(format!("variant {variant}"));
+    for variant in VARIANTS {
+        if !covers(&|s| s.key.variant == variant.name) {
+            missing.push(format!("variant {}", variant.name));
         }
     }
     for item in ["u8", "u64", "64 B", "256 B", "String"] {

@@ -27,6 +27,30 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The `--cfg` flags of ring-core's benchmark-only ablations: the padding
+/// between the indices off, and the cached indices off.
+pub const ABLATION_UNPADDED: &str = "ring_ablation_unpadded_indices";
+pub const ABLATION_UNCACHED: &str = "ring_ablation_uncached_indices";
+
+/// A `cargo` command that builds with the `--cfg` flags `cfgs` added to
+/// `RUSTFLAGS`, into a target directory of its own (`target/<name>`): a
+/// change of `RUSTFLAGS` rebuilds every dependency, so a build with other
+/// flags than the usual ones keeps its own artifacts and reuses them next
+/// time instead of evicting the usual ones.
+pub fn cargo_with_cfgs(name: &str, cfgs: &[&str]) -> Command {
+    let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    for cfg in cfgs {
+        flags.push_str(" --cfg ");
+        flags.push_str(cfg);
+    }
+    let mut command = cargo();
+    command.env("RUSTFLAGS", flags.trim()).env(
+        "CARGO_TARGET_DIR",
+        workspace_root().join("target").join(name),
+    );
+    command
+}
+
 /// A `cargo` command run from the workspace root, with the toolchain that
 /// runs the xtask (stable unless told otherwise).
 pub fn cargo() -> Command {

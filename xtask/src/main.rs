@@ -1,12 +1,16 @@
 //! Workspace automation, run as `cargo xtask <task>`.
 //!
 //! - `test`: everything CI checks, in order: `cargo fmt --check`, clippy
-//!   with `-D warnings`, all tests and doctests (the compile-fail tests
-//!   among them), the quick benchmark run and its coverage check, a short
+//!   with `-D warnings`, `cargo +1.85 check` of the published crates (the
+//!   declared MSRV; skipped with a warning without that toolchain), all
+//!   tests and doctests (the compile-fail tests among them), `cargo
+//!   package` of the published crates with each package built on its own,
+//!   the quick benchmark run and its coverage check, a short
 //!   soak, loom, Miri under both aliasing models (and the concurrent tests
 //!   over a few scheduler seeds), ThreadSanitizer,
 //!   AddressSanitizer, and a short run of every fuzz target.
-//! - `lint`, `tests`: the first two parts of `test` on their own.
+//! - `lint`, `msrv`, `tests`, `package`: the first parts of `test` on
+//!   their own.
 //! - `loom`: the loom models of ring-core, ring-park and ring-async.
 //! - `miri`: the tests of every ring crate under Miri with strict
 //!   provenance, under Stacked Borrows and under Tree Borrows; installs the
@@ -31,6 +35,8 @@ mod fuzz;
 mod loom;
 mod machine;
 mod miri;
+mod msrv;
+mod package;
 mod sanitizer;
 mod soak;
 mod test;
@@ -40,7 +46,7 @@ use sanitizer::Sanitizer;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <test | lint | tests | loom | miri | tsan | asan \
+const USAGE: &str = "usage: cargo xtask <test | lint | tests | msrv | package | loom | miri | tsan | asan \
                      | fuzz [--time SECS] | soak [--items N] \
                      | verify-long [--seeds N] [--fuzz-time SECS] [--items N] \
                      | bench [--quick] [--filter PATTERN] [--reps N] [--seed N] [--baseline FILE] [--from FILE]>";
@@ -51,6 +57,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("lint") => test::lint(),
         Some("tests") => test::tests(),
+        Some("msrv") => msrv::check(),
+        Some("package") => package::check(),
         Some("loom") => loom::run(),
         Some("miri") => miri::run(),
         Some("tsan") => sanitizer::run(Sanitizer::Thread),

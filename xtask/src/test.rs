@@ -14,12 +14,15 @@ const FUZZ_SECONDS: u64 = 20;
 /// many more.
 const MIRI_SEEDS: u64 = 4;
 
-/// Everything: lint, tests, the quick benchmark report, a short soak,
+/// Everything: lint, the MSRV check, tests, the packaging check, the
+/// quick benchmark report, a short soak,
 /// loom, Miri (and a few seeds of its concurrent tests), the sanitizers and
 /// a short fuzz run.
 pub fn run() -> Result<(), String> {
     lint()?;
+    crate::msrv::check()?;
     tests()?;
+    crate::package::check()?;
     crate::bench::quick_check()?;
     crate::soak::soak(SOAK_ITEMS)?;
     crate::loom::run()?;
@@ -53,16 +56,7 @@ pub fn lint() -> Result<(), String> {
     )?;
     run_step(
         "clippy (ablation builds)",
-        cargo().args([
-            "clippy",
-            "-p",
-            "ring-core",
-            "--features",
-            "ablation-unpadded-indices,ablation-uncached-indices",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        ablation_cargo().args(["clippy", "-p", "ring-core", "--", "-D", "warnings"]),
     )?;
     run_step(
         "clippy (no_std)",
@@ -108,13 +102,18 @@ pub fn tests() -> Result<(), String> {
     run_step("tests and doctests", cargo().args(["test", "--workspace"]))?;
     run_step(
         "tests of the ablation builds",
-        cargo().args([
-            "test",
-            "-p",
-            "ring-core",
-            "--features",
-            "ablation-unpadded-indices,ablation-uncached-indices",
-            "--tests",
-        ]),
+        ablation_cargo().args(["test", "-p", "ring-core", "--tests"]),
+    )
+}
+
+/// A cargo command that builds ring-core with both benchmark ablations, in
+/// a target directory of its own.
+fn ablation_cargo() -> std::process::Command {
+    crate::command::cargo_with_cfgs(
+        "ablations",
+        &[
+            crate::command::ABLATION_UNPADDED,
+            crate::command::ABLATION_UNCACHED,
+        ],
     )
 }

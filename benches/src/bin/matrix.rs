@@ -11,7 +11,9 @@
 //!
 //! Variants: `default` (every implementation, every item type, capacity
 //! and pinning), `jemalloc` (built with `--features jemalloc`), `unpadded`
-//! and `uncached` (built with the ring-core ablation features).
+//! and `uncached` (built with the ring-core ablation flags,
+//! `--cfg ring_ablation_unpadded_indices` and
+//! `--cfg ring_ablation_uncached_indices`).
 
 use std::io::{IsTerminal, Write as _};
 use std::time::{Duration, Instant};

@@ -259,3 +259,8 @@ impl<T> Drop for Consumer<T> {
         self.inner.wait_state().consumer.forget();
     }
 }
+
+/// The examples of this crate's README.md, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

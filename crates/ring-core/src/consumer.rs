@@ -10,7 +10,7 @@ use crate::sync::{Arc, Ordering};
 use crate::{TryPopError, WaitState};
 
 /// Whether the benchmark-only ablation turned the cached tail off.
-const CACHE_TAIL: bool = !cfg!(feature = "ablation-uncached-indices");
+const CACHE_TAIL: bool = !cfg!(ring_ablation_uncached_indices);
 
 /// The reading end of a ring.
 ///

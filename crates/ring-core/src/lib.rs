@@ -58,10 +58,12 @@
 //! (`crossbeam_utils::CachePadded`, 128 bytes on x86-64 because of the
 //! adjacent-line prefetcher), and the slot storage is a separate allocation
 //! aligned to and rounded up to whole cache lines, so no index shares a line
-//! with a slot and no slot shares one with a neighbouring allocation. The benchmark-only features
-//! `ablation-unpadded-indices` and `ablation-uncached-indices` turn the two
-//! optimizations off, for `cargo xtask bench` to measure what they are
-//! worth; the default build has both.
+//! with a slot and no slot shares one with a neighbouring allocation. The benchmark-only flags
+//! `--cfg ring_ablation_unpadded_indices` and `--cfg
+//! ring_ablation_uncached_indices` (set through `RUSTFLAGS`, never through
+//! a Cargo feature, so that no dependency can turn them on for a whole
+//! program) turn the two optimizations off, for `cargo xtask bench` to
+//! measure what they are worth; every other build has both.
 //!
 //! # Disconnection and drop
 //!
@@ -105,8 +107,6 @@
 //!   `spin` module (the spinning policy of the flavours that sleep, which
 //!   needs a clock). Without it
 //!   the crate is `no_std` and needs only `alloc`.
-//! - `ablation-unpadded-indices`, `ablation-uncached-indices`: benchmark
-//!   builds only, see above.
 //!
 //! # Verification
 //!
@@ -196,3 +196,8 @@ pub fn channel_with_state<T, W: WaitState>(capacity: usize) -> (Producer<T, W>, 
 pub fn max_capacity<T>() -> usize {
     storage::max_capacity::<T>()
 }
+
+/// The examples of this crate's README.md, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -10,7 +10,7 @@ use crate::sync::{Arc, Ordering};
 use crate::{TryPushError, WaitState};
 
 /// Whether the benchmark-only ablation turned the cached head off.
-const CACHE_HEAD: bool = !cfg!(feature = "ablation-uncached-indices");
+const CACHE_HEAD: bool = !cfg!(ring_ablation_uncached_indices);
 
 /// The writing end of a ring.
 ///

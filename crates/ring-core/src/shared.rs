@@ -26,15 +26,15 @@ use crate::sync::{AtomicU8, AtomicUsize, Ordering, SlotAccessLog};
 
 /// An index, padded to a cache line of its own unless the benchmark-only
 /// ablation asks for false sharing.
-#[cfg(not(feature = "ablation-unpadded-indices"))]
+#[cfg(not(ring_ablation_unpadded_indices))]
 pub(crate) type IndexCell = CachePadded<AtomicUsize>;
-#[cfg(feature = "ablation-unpadded-indices")]
+#[cfg(ring_ablation_unpadded_indices)]
 pub(crate) type IndexCell = AtomicUsize;
 
 fn new_index_cell() -> IndexCell {
-    #[cfg(not(feature = "ablation-unpadded-indices"))]
+    #[cfg(not(ring_ablation_unpadded_indices))]
     return CachePadded::new(AtomicUsize::new(0));
-    #[cfg(feature = "ablation-unpadded-indices")]
+    #[cfg(ring_ablation_unpadded_indices)]
     return AtomicUsize::new(0);
 }
 
@@ -310,5 +310,32 @@ impl<T> Drop for DropSliceOnExit<'_, T> {
         // SAFETY: the slice holds initialized items that nobody uses again:
         // they are the remaining items of a ring being freed.
         unsafe { ptr::drop_in_place(self.0) };
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::Shared;
+
+    /// The distance in bytes from `head` to `tail` in a ring's shared block.
+    fn index_distance() -> usize {
+        let shared = Shared::<u64, ()>::new(4);
+        let head = core::ptr::from_ref(&shared.head) as usize;
+        let tail = core::ptr::from_ref(&shared.tail) as usize;
+        tail - head
+    }
+
+    /// The shipped layout: each index on a cache line of its own (at least
+    /// 64 bytes apart), unless the unpadded ablation flag is set, which
+    /// puts them side by side. Run in both builds, this also proves that
+    /// the flag reaches the code.
+    #[test]
+    fn indices_sit_on_lines_of_their_own_unless_the_ablation_says_otherwise() {
+        let distance = index_distance();
+        if cfg!(ring_ablation_unpadded_indices) {
+            assert_eq!(distance, core::mem::size_of::<usize>());
+        } else {
+            assert!(distance >= 64, "head and tail are {distance} bytes apart");
+        }
     }
 }

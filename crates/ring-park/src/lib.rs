@@ -179,3 +179,8 @@ pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>
 ring_core::impl_flavour_api!(crate = "ring_park", wait_state = ParkState);
 
 ring_core::impl_spin_policy_api!(crate = "ring_park", sleeps = "it parks");
+
+/// The examples of this crate's README.md, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

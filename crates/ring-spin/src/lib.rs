@@ -163,3 +163,8 @@ impl<T> Consumer<T> {
         core::iter::from_fn(move || self.pop().ok())
     }
 }
+
+/// The examples of this crate's README.md, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
