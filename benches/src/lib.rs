@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 pub mod batch;
 pub mod clocks;
 pub mod items;
+pub mod latency;
 pub mod probe;
 pub mod queues;
 pub mod runner;
@@ -33,6 +34,7 @@ pub mod streams;
 pub mod tasks;
 
 pub use items::Item;
+use latency::{Latencies, TripRecorder};
 pub use start_line::StartLine;
 
 /// One SPSC implementation under test: how to make a ring and how to wait
@@ -179,6 +181,27 @@ pub fn round_trip<Q: Queue, T: Item>(
     count: u64,
     placement: Placement,
 ) -> Duration {
+    round_trip_recorded::<Q, T, ()>(capacity, count, placement).0
+}
+
+/// [`round_trip`] with each trip timed on its own and recorded: the time
+/// of all trips and their latencies. Reading the clock around each trip
+/// adds its cost (some 20 ns on this project's machine) to every trip, so
+/// the mean round trip comes from [`round_trip`].
+pub fn round_trip_latencies<Q: Queue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> (Duration, Latencies) {
+    round_trip_recorded::<Q, T, Latencies>(capacity, count, placement)
+}
+
+/// The round-trip body, with each trip's time handed to an `R`.
+fn round_trip_recorded<Q: Queue, T: Item, R: TripRecorder>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> (Duration, R) {
     let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
     let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
     on_two_threads(
@@ -190,13 +213,20 @@ pub fn round_trip<Q: Queue, T: Item>(
             }
         },
         move || {
+            let mut recorder = R::default();
             let started = Instant::now();
             for index in 0..count {
+                // A constant per recorder: the mean round trip reads no
+                // clock inside the loop.
+                let trip_started = R::TIMES_EACH_TRIP.then(Instant::now);
                 Q::push(&mut ping_producer, T::from_index(black_box(index)));
                 let echoed = Q::pop(&mut pong_consumer);
+                if let Some(trip_started) = trip_started {
+                    recorder.record(trip_started.elapsed());
+                }
                 assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
             }
-            started.elapsed()
+            (started.elapsed(), recorder)
         },
     )
     .1
@@ -205,6 +235,10 @@ pub fn round_trip<Q: Queue, T: Item>(
 /// A workload of one implementation: the time it takes for a capacity, a
 /// count (of items or of round trips) and a placement.
 pub type Workload = fn(usize, u64, Placement) -> Duration;
+
+/// A round-trip workload that times each trip: the time of all trips and
+/// their latencies, for a capacity, a count and a placement.
+pub type LatencyWorkload = fn(usize, u64, Placement) -> (Duration, Latencies);
 
 /// One implementation's workloads as plain functions of the capacity, the
 /// count and the placement, whether it runs on threads or as tasks: what
@@ -219,6 +253,8 @@ pub struct Contender {
     pub throughput: Workload,
     /// [`round_trip`] or [`tasks::round_trip_tasks`] of the implementation.
     pub round_trip: Workload,
+    /// [`round_trip_latencies`] or its task forms.
+    pub round_trip_latency: LatencyWorkload,
     /// The batch workload (`u64` items only), for the implementations with
     /// batch operations.
     pub batch: Option<Workload>,
@@ -232,6 +268,7 @@ impl Contender {
             item: T::NAME,
             throughput: throughput::<Q, T>,
             round_trip: round_trip::<Q, T>,
+            round_trip_latency: round_trip_latencies::<Q, T>,
             batch: None,
         }
     }
@@ -243,6 +280,7 @@ impl Contender {
             item: T::NAME,
             throughput: tasks::throughput_tasks::<Q, T>,
             round_trip: tasks::round_trip_tasks::<Q, T>,
+            round_trip_latency: tasks::round_trip_latencies_tasks::<Q, T>,
             batch: None,
         }
     }
@@ -255,6 +293,7 @@ impl Contender {
             item: T::NAME,
             throughput: tasks::throughput_two_runtimes::<Q, T>,
             round_trip: tasks::round_trip_two_runtimes::<Q, T>,
+            round_trip_latency: tasks::round_trip_latencies_two_runtimes::<Q, T>,
             batch: None,
         }
     }

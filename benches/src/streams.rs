@@ -17,6 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::clocks::{machine_busy_time, thread_cpu_of};
+use crate::latency::Latencies;
 use crate::queues::{CrossbeamBounded, RingPark, RingSpin, StdSyncChannel};
 use crate::tasks::{AsyncQueue, KanalAsync, RingAsync, TokioMpsc, current_thread_runtime};
 use crate::{Placement, Queue, spawn_on};
@@ -102,16 +103,14 @@ pub struct PacedSample {
     pub producer_cpu: Option<Duration>,
     /// The busy time of the whole machine (every core) during the sample.
     pub machine_busy: Option<Duration>,
-    /// Every item's delivery latency in nanoseconds, sorted.
-    pub latencies_ns: Vec<u64>,
+    /// Every item's delivery latency, in an HDR histogram.
+    pub latencies: Latencies,
 }
 
 impl PacedSample {
-    /// The value at fraction `rank` (0 to 1) of the latencies.
-    pub fn latency_quantile(&self, rank: f64) -> Duration {
-        let last = self.latencies_ns.len().saturating_sub(1);
-        let index = ((rank * last as f64).round() as usize).min(last);
-        Duration::from_nanos(self.latencies_ns.get(index).copied().unwrap_or(0))
+    /// The delivery latency at `quantile` (0 to 1; 1 is the maximum).
+    pub fn latency_quantile(&self, quantile: f64) -> Duration {
+        Duration::from_nanos(self.latencies.quantile_ns(quantile))
     }
 
     /// `time` as a percentage of one core over the sample.
@@ -169,7 +168,8 @@ pub fn paced<F: Feed>(
     });
     let receiver = spawn_on(placement.main_core, move || {
         start.wait();
-        let mut latencies = Vec::with_capacity(count as usize);
+        let mut latencies = Latencies::default();
+        let mut received = 0;
         let mut last = 0;
         let ((), cpu) = thread_cpu_of(|| {
             F::consume(consumer, |stamp| {
@@ -180,27 +180,27 @@ pub fn paced<F: Feed>(
                     F::NAME
                 );
                 last = stamp;
-                latencies.push(now - stamp);
-                (latencies.len() as u64) < count
+                latencies.record(Duration::from_nanos(now - stamp));
+                received += 1;
+                received < count
             });
         });
         (latencies, cpu, origin.elapsed())
     });
-    let (mut latencies_ns, consumer_cpu, delivered) =
+    let (latencies, consumer_cpu, delivered) =
         receiver.join().expect("the paced consumer panicked");
     let (producer, producer_cpu) = sender.join().expect("the paced producer panicked");
     drop(producer);
     let machine_busy = machine_busy_time()
         .zip(busy_before)
         .map(|(after, before)| after.saturating_sub(before));
-    latencies_ns.sort_unstable();
     PacedSample {
         items: count,
         elapsed: delivered,
         consumer_cpu,
         producer_cpu,
         machine_busy,
-        latencies_ns,
+        latencies,
     }
 }
 

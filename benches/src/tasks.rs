@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 
+use crate::latency::{Latencies, TripRecorder};
 use crate::{Item, Placement, StartLine};
 
 /// One async SPSC implementation under test: how to make a ring and how to
@@ -173,12 +174,12 @@ fn throughput_on<Q: AsyncQueue, T: Item>(
 
 /// The time of `count` round trips of one item over two rings of
 /// `capacity`, between the measuring task and an echo task.
-fn round_trip_on<Q: AsyncQueue, T: Item>(
+fn round_trip_on<Q: AsyncQueue, T: Item, R: TripRecorder>(
     runtimes: Runtimes,
     capacity: usize,
     count: u64,
     placement: Placement,
-) -> Duration {
+) -> (Duration, R) {
     let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
     let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
     on_two_tasks(
@@ -191,13 +192,19 @@ fn round_trip_on<Q: AsyncQueue, T: Item>(
             }
         },
         async move {
+            let mut recorder = R::default();
             let started = Instant::now();
             for index in 0..count {
+                // A constant per recorder, as in the thread body.
+                let trip_started = R::TIMES_EACH_TRIP.then(Instant::now);
                 Q::push(&mut ping_producer, T::from_index(black_box(index))).await;
                 let echoed = Q::pop(&mut pong_consumer).await;
+                if let Some(trip_started) = trip_started {
+                    recorder.record(trip_started.elapsed());
+                }
                 assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
             }
-            started.elapsed()
+            (started.elapsed(), recorder)
         },
     )
     .1
@@ -239,7 +246,17 @@ pub fn round_trip_tasks<Q: AsyncQueue, T: Item>(
     count: u64,
     placement: Placement,
 ) -> Duration {
-    round_trip_on::<Q, T>(Runtimes::TwoWorkers, capacity, count, placement)
+    round_trip_on::<Q, T, ()>(Runtimes::TwoWorkers, capacity, count, placement).0
+}
+
+/// [`round_trip_tasks`] with each trip timed and recorded, as
+/// [`round_trip_latencies`](crate::round_trip_latencies) does for threads.
+pub fn round_trip_latencies_tasks<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> (Duration, Latencies) {
+    round_trip_on::<Q, T, Latencies>(Runtimes::TwoWorkers, capacity, count, placement)
 }
 
 /// The round-trip workload on two current-thread runtimes, as
@@ -249,7 +266,16 @@ pub fn round_trip_two_runtimes<Q: AsyncQueue, T: Item>(
     count: u64,
     placement: Placement,
 ) -> Duration {
-    round_trip_on::<Q, T>(Runtimes::TwoCurrentThread, capacity, count, placement)
+    round_trip_on::<Q, T, ()>(Runtimes::TwoCurrentThread, capacity, count, placement).0
+}
+
+/// [`round_trip_two_runtimes`] with each trip timed and recorded.
+pub fn round_trip_latencies_two_runtimes<Q: AsyncQueue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+) -> (Duration, Latencies) {
+    round_trip_on::<Q, T, Latencies>(Runtimes::TwoCurrentThread, capacity, count, placement)
 }
 
 /// The batch workload of ring-async: `wait_free_slots` then `push_slice`,

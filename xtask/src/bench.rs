@@ -426,7 +426,7 @@ pub fn quick_check() -> Result<(), String> {
     let mut missing = Vec::new();
     let covers = |test: &dyn Fn(&Sample) -> bool| samples.iter().any(test);
     for name in IMPLEMENTATIONS {
-        for workload in ["throughput", "round trip"] {
+        for workload in ["throughput", "round trip", "round-trip latency p99.9"] {
             if !covers(&|s| {
                 s.key.variant == "default"
                     && s.key.implementation == name
@@ -493,6 +493,7 @@ pub fn quick_check() -> Result<(), String> {
     for heading in [
         "## Implementations measured",
         "## Headline",
+        "## Round-trip latency percentiles",
         "## Waiting policy",
         "## Batches against single items",
         "## Item types",

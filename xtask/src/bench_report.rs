@@ -245,6 +245,7 @@ pub fn build(
     let versions = &machine["peers"];
     let mut sections = vec![implementations_measured(&names, versions)];
     sections.push(headline(samples, &figures, &names, versions));
+    sections.push(latency(&figures, &names));
     sections.push(waiting_policy(samples, &figures));
     sections.push(batches(samples, &figures, &names));
     sections.push(item_types(samples, &figures, &names));
@@ -335,6 +336,29 @@ fn headline(samples: &[Sample], figures: &Measured, names: &[String], versions: 
             "Steady state: each sample is a run of about 100 ms (2 ms with `--quick`), after warm-up runs of the same point that also set its count. Both sides start past a start line where they spin (threads) or yield (tasks); a throughput sample is timed from the producer's first push until the consumer has the last item, a round-trip sample over its round trips. Threads pinned to two cores; the async implementations run as two tasks of a tokio runtime with two workers pinned the same way, and the \"2×1\" rows as one task on each of two current-thread runtimes on the two cores. Ratios are the median of each rep's ratio to {BASELINE}, over the reps where both samples were taken while the machine was fast, with a 95 % bootstrap interval of that median."
         ),
         tables,
+    }
+}
+
+/// The round-trip latency percentiles of the headline point.
+fn latency(figures: &Measured, names: &[String]) -> Section {
+    let columns: Vec<Column<'static>> = ["p50", "p99", "p99.9", "max"]
+        .into_iter()
+        .map(|percentile| {
+            column(percentile, move |name: &str| {
+                base("default", &format!("round-trip latency {percentile}"), name)
+            })
+        })
+        .collect();
+    Section {
+        title: "Round-trip latency percentiles".into(),
+        text: "u64, capacity 1024, pinned: the round-trip workload with each trip timed on its own (the clock read adds some 20 ns to every trip) and recorded in an HDR histogram (0.1 % precision). Each cell is the median [quartiles] over the reps of that sample's percentile, in nanoseconds. The one-way delivery latency of paced streams is in \"Paced streams\".".into(),
+        tables: vec![grid(
+            figures,
+            names,
+            "round-trip latency, ns",
+            &columns,
+            "ns per round trip",
+        )],
     }
 }
 

@@ -19,6 +19,7 @@ use std::io::{IsTerminal, Write as _};
 use std::time::{Duration, Instant};
 
 use ring_benches::items::Words;
+use ring_benches::latency::PERCENTILES;
 use ring_benches::probe::probed;
 use ring_benches::runner::{Args, SampleLine, shuffle};
 use ring_benches::steady::{Timing, calibrate};
@@ -43,6 +44,15 @@ struct Point {
 }
 
 impl Point {
+    /// Whether the round-trip latency percentiles are measured here: at the
+    /// headline point (u64, the base capacity, pinned) of the default build.
+    fn measures_latency(&self, variant: &str) -> bool {
+        variant == "default"
+            && self.contender.item == "u64"
+            && self.capacity == BASE_CAPACITY
+            && self.pinned
+    }
+
     fn label(&self) -> String {
         format!(
             "{} {} cap {} {}",
@@ -180,6 +190,7 @@ fn main() {
                     .iter()
                     .filter(|workload| (workload.pick)(&point.contender).is_some())
                     .count()
+                    + usize::from(point.measures_latency(&options.variant))
             })
             .sum::<usize>();
     let started = Instant::now();
@@ -228,6 +239,38 @@ fn main() {
                 done += 1;
                 report_progress(&options.variant, done, total, started, || {
                     format!("{}: {}", workload.name, point.label())
+                });
+            }
+            if point.measures_latency(&options.variant) {
+                let run = point.contender.round_trip_latency;
+                let count = calibrate(
+                    |count| run(point.capacity, count, placement).0,
+                    64,
+                    options.timing,
+                );
+                let sample = probed(Placement::pinned(), || {
+                    run(point.capacity, count, placement).1
+                });
+                for (name, quantile) in PERCENTILES {
+                    let line = SampleLine {
+                        variant: &options.variant,
+                        workload: &format!("round-trip latency {name}"),
+                        implementation: point.contender.name,
+                        item: point.contender.item,
+                        capacity: point.capacity,
+                        pinned: point.pinned,
+                        placement: &placement.describe(),
+                        rep,
+                        value: sample.value.quantile_ns(quantile) as f64,
+                        unit: "ns",
+                        probe_ns: sample.probe_ns,
+                    }
+                    .to_json();
+                    writeln!(out, "{line}").expect("writing the results");
+                }
+                done += 1;
+                report_progress(&options.variant, done, total, started, || {
+                    format!("round-trip latency: {}", point.label())
                 });
             }
         }

@@ -12,6 +12,7 @@
 use std::io::Write as _;
 use std::time::Duration;
 
+use ring_benches::latency::PERCENTILES;
 use ring_benches::probe::probed;
 use ring_benches::runner::{Args, SampleLine};
 use ring_benches::streams::{BusyThreads, Feeder};
@@ -115,8 +116,8 @@ fn points(options: &Options) -> Vec<Point> {
                             ));
                         }
                     }
-                    for (what, rank) in [("p50", 0.5), ("p99", 0.99), ("p99.9", 0.999)] {
-                        let latency = sample.latency_quantile(rank).as_nanos() as f64 / 1e3;
+                    for (what, quantile) in PERCENTILES {
+                        let latency = sample.latency_quantile(quantile).as_nanos() as f64 / 1e3;
                         figures.push(Figure::new(name(&format!("latency {what}")), latency, "µs"));
                     }
                     figures

@@ -88,6 +88,7 @@ pub fn paced(samples: &[Sample], figures: &Measured) -> Section {
                 "latency p50",
                 "latency p99",
                 "latency p99.9",
+                "latency max",
             ] {
                 row.push(figures.cell(&point(&paced_workload(rate, what), name, false)));
             }
@@ -104,6 +105,7 @@ pub fn paced(samples: &[Sample], figures: &Measured) -> Section {
                 "latency p50, µs",
                 "latency p99, µs",
                 "latency p99.9, µs",
+                "latency max, µs",
             ]
             .map(String::from)
             .to_vec(),
@@ -114,7 +116,7 @@ pub fn paced(samples: &[Sample], figures: &Measured) -> Section {
     }
     Section {
         title: "Paced streams: CPU time and latency".into(),
-        text: "A plain producer thread sends at a fixed rate (sleeping until each item is due, so at high rates it sends the short bursts the timer's granularity makes); the consumer is a thread, or for the async implementations a task on a tokio current-thread runtime fed through the blocking send. Threads unpinned, capacity 1024. CPU is each thread's on-CPU time (`/proc/thread-self/schedstat`) over the stream's duration; machine busy is the whole machine's busy time from `/proc/stat` (10 ms ticks, so small values are coarse), which also counts the kernel's wake-up and idle work. Latency runs from each item's push to its pop. ring-spin is the reference that never sleeps. Ratios are the median [min–max] of each rep's ratio of the consumer's CPU to the named peer's.".into(),
+        text: "A plain producer thread sends at a fixed rate (sleeping until each item is due, so at high rates it sends the short bursts the timer's granularity makes); the consumer is a thread, or for the async implementations a task on a tokio current-thread runtime fed through the blocking send. Threads unpinned, capacity 1024. CPU is each thread's on-CPU time (`/proc/thread-self/schedstat`) over the stream's duration; machine busy is the whole machine's busy time from `/proc/stat` (10 ms ticks, so small values are coarse), which also counts the kernel's wake-up and idle work. Latency runs from each item's push to its pop, every item recorded in an HDR histogram (0.1 % precision); each cell is the median over the reps of that sample's percentile. ring-spin is the reference that never sleeps. Ratios are the median of each rep's ratio of the consumer's CPU to the named peer's, with the 95 % bootstrap interval of that median.".into(),
         tables,
     }
 }
