@@ -10,6 +10,11 @@ use hdrhistogram::Histogram;
 /// Significant decimal digits of the histograms: 0.1 % relative precision.
 const SIGNIFICANT_DIGITS: u8 = 3;
 
+/// The range a histogram covers from the start, in nanoseconds (10 s):
+/// a histogram that grew while a sample records would reallocate inside
+/// the measured loop. A longer latency still grows it.
+const PREALLOCATED_NS: u64 = 10_000_000_000;
+
 /// What a round-trip body does with each trip's time: nothing, for the
 /// mean round trip (no clock read inside the loop), or record it.
 pub trait TripRecorder: Default + Send + 'static {
@@ -31,10 +36,10 @@ pub struct Latencies(Histogram<u64>);
 
 impl Default for Latencies {
     fn default() -> Self {
-        Self(
-            Histogram::new(SIGNIFICANT_DIGITS)
-                .expect("three significant digits are a valid histogram precision"),
-        )
+        let mut histogram = Histogram::new_with_max(PREALLOCATED_NS, SIGNIFICANT_DIGITS)
+            .expect("10 s at three significant digits is a valid histogram range");
+        histogram.auto(true);
+        Self(histogram)
     }
 }
 
@@ -48,6 +53,17 @@ impl TripRecorder for Latencies {
 
 impl Latencies {
     /// Records one latency (a zero one as 1 ns, the histogram's floor).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_benches::latency::Latencies;
+    ///
+    /// let mut latencies = Latencies::default();
+    /// latencies.record(Duration::ZERO);
+    /// assert_eq!((latencies.count(), latencies.quantile_ns(1.0)), (1, 1));
+    /// ```
     pub fn record(&mut self, latency: Duration) {
         let nanos = u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX).max(1);
         // `record` grows the histogram to the value; `saturating_record`
@@ -89,6 +105,12 @@ impl Latencies {
     }
 
     /// How many latencies were recorded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(ring_benches::latency::Latencies::default().count(), 0);
+    /// ```
     pub fn count(&self) -> u64 {
         self.0.len()
     }

@@ -351,7 +351,7 @@ fn latency(figures: &Measured, names: &[String]) -> Section {
         .collect();
     Section {
         title: "Round-trip latency percentiles".into(),
-        text: "u64, capacity 1024, pinned: the round-trip workload with each trip timed on its own (the clock read adds some 20 ns to every trip) and recorded in an HDR histogram (0.1 % precision). Each cell is the median [quartiles] over the reps of that sample's percentile, in nanoseconds. The one-way delivery latency of paced streams is in \"Paced streams\".".into(),
+        text: "u64, capacity 1024, pinned: the round-trip workload with each trip timed on its own (the two clock reads per trip add their cost to every trip: compare p50 with the untimed mean round trip of the headline) and recorded in an HDR histogram (0.1 % precision). Each cell is the median [quartiles] over the reps of that sample's percentile, in nanoseconds. A sample lasts about 100 ms, so for the implementations whose trips take over 10 µs the p99.9 and the maximum rest on a handful of trips. The one-way delivery latency of paced streams is in \"Paced streams\".".into(),
         tables: vec![grid(
             figures,
             names,

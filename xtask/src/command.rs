@@ -33,21 +33,39 @@ pub const ABLATION_UNPADDED: &str = "ring_ablation_unpadded_indices";
 pub const ABLATION_UNCACHED: &str = "ring_ablation_uncached_indices";
 
 /// A `cargo` command that builds with the `--cfg` flags `cfgs` added to
-/// `RUSTFLAGS`, into a target directory of its own (`target/<name>`): a
-/// change of `RUSTFLAGS` rebuilds every dependency, so a build with other
-/// flags than the usual ones keeps its own artifacts and reuses them next
-/// time instead of evicting the usual ones.
+/// the compiler's flags, into a target directory of its own (`<target
+/// directory>/<name>`): a change of flags rebuilds every dependency, so a
+/// build with other flags than the usual ones keeps its own artifacts and
+/// reuses them next time instead of evicting the usual ones. The flags go
+/// where cargo reads them: into `CARGO_ENCODED_RUSTFLAGS` when that is set
+/// (cargo then ignores `RUSTFLAGS`), else into `RUSTFLAGS`. The variable
+/// `RING_EXPECT_ABLATIONS` names the flags for the tests that check they
+/// arrived.
 pub fn cargo_with_cfgs(name: &str, cfgs: &[&str]) -> Command {
-    let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
-    for cfg in cfgs {
-        flags.push_str(" --cfg ");
-        flags.push_str(cfg);
-    }
     let mut command = cargo();
-    command.env("RUSTFLAGS", flags.trim()).env(
-        "CARGO_TARGET_DIR",
-        workspace_root().join("target").join(name),
-    );
+    if let Ok(mut encoded) = std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        for cfg in cfgs {
+            for part in ["--cfg", cfg] {
+                if !encoded.is_empty() {
+                    encoded.push('\x1f');
+                }
+                encoded.push_str(part);
+            }
+        }
+        command.env("CARGO_ENCODED_RUSTFLAGS", encoded);
+    } else {
+        let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+        for cfg in cfgs {
+            flags.push_str(" --cfg ");
+            flags.push_str(cfg);
+        }
+        command.env("RUSTFLAGS", flags.trim());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    command
+        .env("CARGO_TARGET_DIR", target.join(name))
+        .env("RING_EXPECT_ABLATIONS", cfgs.join(","));
     command
 }
 

@@ -174,6 +174,17 @@ fn options() -> Options {
 
 fn main() {
     let options = options();
+    // A build whose ablation flags got lost (or were set by accident)
+    // would measure the wrong ring under the variant's name.
+    assert_eq!(
+        (
+            cfg!(ring_ablation_unpadded_indices),
+            cfg!(ring_ablation_uncached_indices)
+        ),
+        (options.variant == "unpadded", options.variant == "uncached"),
+        "the {} build has the wrong ring-core ablation flags",
+        options.variant
+    );
     let mut points = points(&options.variant);
     if let Some(filter) = &options.filter {
         points.retain(|point| point.label().contains(filter.as_str()));

@@ -315,6 +315,8 @@ impl<T> Drop for DropSliceOnExit<'_, T> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
+    extern crate std;
+
     use super::Shared;
 
     /// The distance in bytes from `head` to `tail` in a ring's shared block.
@@ -325,10 +327,27 @@ mod tests {
         tail - head
     }
 
+    /// The ablation flags this build has, against those the xtask asked
+    /// for (`RING_EXPECT_ABLATIONS`, a comma-separated list of the flags'
+    /// names; none when unset): a flag lost on the way, or one set where
+    /// none was asked for, fails here.
+    #[test]
+    fn the_build_has_the_ablations_it_was_asked_for() {
+        let expected = std::env::var("RING_EXPECT_ABLATIONS").unwrap_or_default();
+        let asked = |flag: &str| expected.split(',').any(|name| name == flag);
+        assert_eq!(
+            cfg!(ring_ablation_unpadded_indices),
+            asked("ring_ablation_unpadded_indices")
+        );
+        assert_eq!(
+            cfg!(ring_ablation_uncached_indices),
+            asked("ring_ablation_uncached_indices")
+        );
+    }
+
     /// The shipped layout: each index on a cache line of its own (at least
     /// 64 bytes apart), unless the unpadded ablation flag is set, which
-    /// puts them side by side. Run in both builds, this also proves that
-    /// the flag reaches the code.
+    /// puts them side by side.
     #[test]
     fn indices_sit_on_lines_of_their_own_unless_the_ablation_says_otherwise() {
         let distance = index_distance();
