@@ -119,14 +119,29 @@ pub(crate) fn on_two_threads<H: Send + 'static, R: Send + 'static>(
 ) -> (H, R) {
     let start = StartLine::default();
     let helper_start = start.clone();
-    let helper = spawn_on(placement.helper_core, move || {
-        helper_start.cross_spinning();
-        helper()
-    });
-    let measurer = spawn_on(placement.main_core, move || {
-        start.cross_spinning();
-        measure()
-    });
+    on_thread_pair(
+        placement,
+        move || {
+            helper_start.cross_spinning();
+            helper()
+        },
+        move || {
+            start.cross_spinning();
+            measure()
+        },
+    )
+}
+
+/// Runs `helper` and `measure` on two threads placed as `placement` says,
+/// as they are (a caller that needs a common start builds it in), and
+/// returns what each returned once both are done.
+pub(crate) fn on_thread_pair<H: Send + 'static, R: Send + 'static>(
+    placement: Placement,
+    helper: impl FnOnce() -> H + Send + 'static,
+    measure: impl FnOnce() -> R + Send + 'static,
+) -> (H, R) {
+    let helper = spawn_on(placement.helper_core, helper);
+    let measurer = spawn_on(placement.main_core, measure);
     let result = measurer
         .join()
         .expect("the benchmark's measuring thread panicked");

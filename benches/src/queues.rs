@@ -65,6 +65,27 @@ waiting_queue! {
     channel = std::sync::mpsc::sync_channel, push = send, pop = recv,
 }
 
+/// Offers `value` to `try_push` until it takes it, spinning between
+/// tries: how users of a ring whose handles never wait push into it.
+#[inline(always)]
+fn spin_push<T>(mut value: T, mut try_push: impl FnMut(T) -> Result<(), T>) {
+    while let Err(returned) = try_push(value) {
+        value = returned;
+        std::hint::spin_loop();
+    }
+}
+
+/// Asks `try_pop` until it gives an item, spinning between tries.
+#[inline(always)]
+fn spin_pop<T>(mut try_pop: impl FnMut() -> Option<T>) -> T {
+    loop {
+        if let Some(value) = try_pop() {
+            return value;
+        }
+        std::hint::spin_loop();
+    }
+}
+
 /// rtrb, the fastest SPSC crate measured before this workspace, with the
 /// spin loop its documentation suggests (its handles never wait).
 #[derive(Debug)]
@@ -81,21 +102,16 @@ impl Queue for Rtrb {
 
     #[inline(always)]
     fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
-        let mut value = value;
-        while let Err(rtrb::PushError::Full(returned)) = producer.push(value) {
-            value = returned;
-            std::hint::spin_loop();
-        }
+        spin_push(value, |value| {
+            producer
+                .push(value)
+                .map_err(|rtrb::PushError::Full(value)| value)
+        });
     }
 
     #[inline(always)]
     fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
-        loop {
-            if let Ok(value) = consumer.pop() {
-                return value;
-            }
-            std::hint::spin_loop();
-        }
+        spin_pop(|| consumer.pop().ok())
     }
 }
 
@@ -126,22 +142,13 @@ impl Queue for Ringbuf {
     #[inline(always)]
     fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
         use ringbuf::traits::Producer as _;
-        let mut value = value;
-        while let Err(returned) = producer.try_push(value) {
-            value = returned;
-            std::hint::spin_loop();
-        }
+        spin_push(value, |value| producer.try_push(value));
     }
 
     #[inline(always)]
     fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
         use ringbuf::traits::Consumer as _;
-        loop {
-            if let Some(value) = consumer.try_pop() {
-                return value;
-            }
-            std::hint::spin_loop();
-        }
+        spin_pop(|| consumer.try_pop())
     }
 }
 
@@ -162,21 +169,12 @@ impl Queue for ArrayQueue {
 
     #[inline(always)]
     fn push<T: Item>(producer: &mut Self::Producer<T>, value: T) {
-        let mut value = value;
-        while let Err(returned) = producer.push(value) {
-            value = returned;
-            std::hint::spin_loop();
-        }
+        spin_push(value, |value| producer.push(value));
     }
 
     #[inline(always)]
     fn pop<T: Item>(consumer: &mut Self::Consumer<T>) -> T {
-        loop {
-            if let Some(value) = consumer.pop() {
-                return value;
-            }
-            std::hint::spin_loop();
-        }
+        spin_pop(|| consumer.pop())
     }
 }
 

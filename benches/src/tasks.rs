@@ -110,19 +110,11 @@ fn on_two_tasks<H: Send + 'static, R: Send + 'static>(
             // Each thread builds its runtime before it reaches the start
             // line; on a current-thread runtime with one task, the line's
             // yield returns at once, so the wait spins.
-            let helper = crate::spawn_on(placement.helper_core, move || {
-                current_thread_runtime().block_on(helper)
-            });
-            let measurer = crate::spawn_on(placement.main_core, move || {
-                current_thread_runtime().block_on(measure)
-            });
-            let result = measurer
-                .join()
-                .expect("the benchmark's measuring thread panicked");
-            let helped = helper
-                .join()
-                .expect("the benchmark's helper thread panicked");
-            (helped, result)
+            crate::on_thread_pair(
+                placement,
+                move || current_thread_runtime().block_on(helper),
+                move || current_thread_runtime().block_on(measure),
+            )
         }
     }
 }

@@ -484,10 +484,7 @@ pub fn quick_check() -> Result<(), String> {
         missing.push("unpinned threads".into());
     }
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap_or_default();
-    if !std::fs::read_to_string(dir.join("report.md"))
-        .unwrap_or_default()
-        .contains("rtrb 0.4")
-    {
+    if !report.contains("rtrb 0.4") {
         missing.push("the peers' versions (rtrb 0.4.x) in the headline".into());
     }
     for heading in [

@@ -683,28 +683,24 @@ fn advice(figures: &Measured) -> Vec<String> {
             &base("default", workload, theirs),
         )
     };
-    let throughput = |ours: &str, theirs: &str| {
-        same_rep(THROUGHPUT, ours, theirs).map(|figure| {
-            let wording = Wording {
-                less: "below",
-                more: "above",
-                same: "about the same as",
-                undetected: "not detectably different from",
-            };
-            compare(&figure, &wording, &format!("{theirs}'s"))
-        })
+    let clause = |workload: &str, wording: &Wording<'_>, ours: &str, theirs: &str| {
+        same_rep(workload, ours, theirs)
+            .map(|figure| compare(&figure, wording, &format!("{theirs}'s")))
     };
-    let round_trip = |ours: &str, theirs: &str| {
-        same_rep(ROUND_TRIP, ours, theirs).map(|figure| {
-            let wording = Wording {
-                less: "shorter than",
-                more: "longer than",
-                same: "about as long as",
-                undetected: "not detectably different from",
-            };
-            compare(&figure, &wording, &format!("{theirs}'s"))
-        })
+    let rate = Wording {
+        less: "below",
+        more: "above",
+        same: "about the same as",
+        undetected: "not detectably different from",
     };
+    let time = Wording {
+        less: "shorter than",
+        more: "longer than",
+        same: "about as long as",
+        undetected: "not detectably different from",
+    };
+    let throughput = |ours: &str, theirs: &str| clause(THROUGHPUT, &rate, ours, theirs);
+    let round_trip = |ours: &str, theirs: &str| clause(ROUND_TRIP, &time, ours, theirs);
     let sentence = |opening: &str, clauses: Vec<Option<String>>| {
         let clauses: Vec<String> = clauses.into_iter().flatten().collect();
         (!clauses.is_empty()).then(|| format!("{opening}{}.", clauses.join("; ")))

@@ -215,6 +215,21 @@ fn main() {
             } else {
                 Placement::unpinned()
             };
+            let described = placement.describe();
+            // What every figure of this point's samples shares.
+            let point_line = SampleLine {
+                variant: &options.variant,
+                workload: "",
+                implementation: point.contender.name,
+                item: point.contender.item,
+                capacity: point.capacity,
+                pinned: point.pinned,
+                placement: &described,
+                rep,
+                value: 0.0,
+                unit: "",
+                probe_ns: 0.0,
+            };
             for workload in WORKLOADS {
                 let Some(run) = (workload.pick)(&point.contender) else {
                     continue;
@@ -233,17 +248,11 @@ fn main() {
                     _ => count as f64 / sample.value.as_secs_f64() / 1e6,
                 };
                 let line = SampleLine {
-                    variant: &options.variant,
                     workload: workload.name,
-                    implementation: point.contender.name,
-                    item: point.contender.item,
-                    capacity: point.capacity,
-                    pinned: point.pinned,
-                    placement: &placement.describe(),
-                    rep,
                     value,
                     unit: workload.unit,
                     probe_ns: sample.probe_ns,
+                    ..point_line
                 }
                 .to_json();
                 writeln!(out, "{line}").expect("writing the results");
@@ -264,17 +273,11 @@ fn main() {
                 });
                 for (name, quantile) in PERCENTILES {
                     let line = SampleLine {
-                        variant: &options.variant,
                         workload: &format!("round-trip latency {name}"),
-                        implementation: point.contender.name,
-                        item: point.contender.item,
-                        capacity: point.capacity,
-                        pinned: point.pinned,
-                        placement: &placement.describe(),
-                        rep,
                         value: sample.value.quantile_ns(quantile) as f64,
                         unit: "ns",
                         probe_ns: sample.probe_ns,
+                        ..point_line
                     }
                     .to_json();
                     writeln!(out, "{line}").expect("writing the results");

@@ -2,6 +2,8 @@
 //! could hang runs under a watchdog, so a lost wake-up fails the test
 //! instead of stalling CI.
 
+mod ping_pong;
+
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::thread;
@@ -42,23 +44,7 @@ fn stream_arrives_complete_and_in_order() {
 
 #[test]
 fn capacity_one_ping_pong_never_hangs() {
-    with_watchdog(|| {
-        let count = scaled(100_000) as u64;
-        let (mut ping_producer, mut ping_consumer) = channel(1);
-        let (mut pong_producer, mut pong_consumer) = channel(1);
-        let echo = thread::spawn(move || {
-            for value in ping_consumer.iter() {
-                pong_producer.push(value).unwrap();
-            }
-        });
-        for value in 0..count {
-            ping_producer.push(value).unwrap();
-            assert_eq!(pong_consumer.pop(), Ok(value));
-        }
-        drop(ping_producer);
-        echo.join().unwrap();
-        assert_eq!(pong_consumer.pop(), Err(PopError));
-    });
+    ping_pong::capacity_one_ping_pong();
 }
 
 #[test]
