@@ -8,6 +8,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A start line for two sides; clone it for the second.
+///
+/// # Examples
+///
+/// ```
+/// use ring_benches::StartLine;
+///
+/// let line = StartLine::default();
+/// let other = line.clone();
+/// let side = std::thread::spawn(move || other.cross_spinning());
+/// line.cross_spinning(); // Returns once both have arrived.
+/// side.join().unwrap();
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct StartLine(Arc<AtomicUsize>);
 
@@ -23,6 +35,23 @@ impl StartLine {
 
     /// Arrives, then yields to the runtime until the other side has
     /// arrived: for two tasks, which may share one worker thread.
+    ///
+    /// Not cancel safe: the arrival counts from the first poll, so a
+    /// future dropped before it resolves still lets the other side start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_benches::StartLine;
+    ///
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// runtime.block_on(async {
+    ///     let line = StartLine::default();
+    ///     let other = line.clone();
+    ///     // Both sides on one thread: each yields until the other arrived.
+    ///     futures_util::future::join(line.cross(), other.cross()).await;
+    /// });
+    /// ```
     pub async fn cross(&self) {
         self.arrive();
         while !self.both_arrived() {
