@@ -60,16 +60,6 @@ impl Positions {
         }
     }
 
-    /// The position after `position`: [`advance`](Self::advance) by one,
-    /// in a form the compiler turns into an increment and a conditional
-    /// move.
-    #[inline(always)]
-    pub(crate) fn advance_one(self, position: usize) -> usize {
-        debug_assert!(position < self.period);
-        let next = position + 1;
-        if next == self.period { 0 } else { next }
-    }
-
     /// How many steps lead from `from` to `to`: the number of items between
     /// a head at `from` and a tail at `to`, in `0 ..= capacity`.
     #[inline(always)]
@@ -121,16 +111,6 @@ mod tests {
         assert_eq!(positions.advance(5, 1), 0);
         assert_eq!(positions.advance(4, 3), 1);
         assert_eq!(positions.advance(5, 0), 5);
-    }
-
-    #[test]
-    fn advance_one_agrees_with_advance() {
-        for capacity in 1..5 {
-            let positions = Positions::new(capacity);
-            for position in 0..2 * capacity {
-                assert_eq!(positions.advance_one(position), positions.advance(position, 1));
-            }
-        }
     }
 
     #[test]
