@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-/// The consumer is gone, so no slot will ever be freed and no item pushed
-/// will ever be read: the error of [`Producer::poll_free_slots`],
+/// The consumer is gone or the channel was closed, so no item pushed will
+/// ever be read: the error of [`Producer::poll_free_slots`],
 /// [`Producer::wait_free_slots`] and of the producer's
 /// [`Sink`](futures_sink::Sink) implementation.
 ///
@@ -18,7 +18,7 @@ use std::fmt;
 /// drop(consumer);
 /// let error = producer.wait_free_slots().await.unwrap_err();
 /// assert_eq!(error, ring_async::Disconnected);
-/// assert_eq!(error.to_string(), "the consumer of the ring is gone");
+/// assert_eq!(error.to_string(), "the ring is disconnected (closed or gone)");
 /// # });
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,7 +26,7 @@ pub struct Disconnected;
 
 impl fmt::Display for Disconnected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the consumer of the ring is gone")
+        f.write_str("the ring is disconnected (closed or gone)")
     }
 }
 

@@ -66,11 +66,18 @@ impl<T> FusedStream for Consumer<T> {
 }
 
 /// Items sent go into the ring in order. `poll_ready` waits for a free
-/// slot; every method fails with [`Disconnected`] once the consumer is gone,
-/// and `start_send` then drops the item (use [`Producer::push`] to get it
-/// back). Nothing is buffered outside the ring, so flushing only reports
-/// the consumer's presence; closing does the same, and the consumer's
-/// stream ends when the producer is dropped.
+/// slot; it and `start_send` fail with [`Disconnected`] once the channel is
+/// disconnected (the consumer is gone, or either side closed it), and
+/// `start_send` then drops the item (use [`Producer::push`] to get it
+/// back).
+///
+/// Nothing is buffered outside the ring, so `poll_flush` never waits: it
+/// returns `Ok` unless some items sent will never be received (the
+/// consumer dropped items it had not popped, or it is gone or closed the
+/// channel while items remain), then `Err(Disconnected)`. `poll_close` closes the
+/// channel as [`Producer::close_channel`] does: the consumer pops what is
+/// in the ring, then its stream ends; later sends fail. It then reports as
+/// `poll_flush` does.
 ///
 /// # Panics
 ///
@@ -117,14 +124,15 @@ impl<T> Sink<T> for Producer<T> {
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), Disconnected>> {
-        Poll::Ready(if self.is_disconnected() {
+        Poll::Ready(if self.inner.has_undeliverable_items() {
             Err(Disconnected)
         } else {
             Ok(())
         })
     }
 
-    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Disconnected>> {
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Disconnected>> {
+        self.close_channel();
         self.poll_flush(cx)
     }
 }

@@ -266,3 +266,75 @@ fn a_push_future_is_unpin_whatever_its_value() {
     assert_unpin::<ring_async::Pop<'static, std::marker::PhantomPinned>>();
     assert_unpin::<ring_async::Producer<std::marker::PhantomPinned>>();
 }
+
+#[test]
+fn producer_close_wakes_a_pending_pop_which_drains_first() {
+    let (mut producer, mut consumer) = channel(2);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    producer.try_push(1).unwrap();
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Ok(1)));
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Pending);
+    producer.try_push(2).unwrap();
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(consumer.poll_items(&mut cx), Poll::Ready(Ok(1)));
+    producer.close_channel();
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Ok(2)));
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Err(PopError)));
+    assert_eq!(counter.wakes(), 1, "nobody waited when the channel closed");
+}
+
+#[test]
+fn close_wakes_the_waiting_side() {
+    let (mut producer, mut consumer) = channel::<u8>(1);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Pending);
+    producer.close_channel();
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Err(PopError)));
+
+    let (mut producer, mut consumer) = channel(1);
+    producer.try_push(1).unwrap();
+    let mut push = pin!(producer.push(2));
+    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+    consumer.close_channel();
+    assert_eq!(counter.wakes(), 2);
+    assert_eq!(push.poll(&mut cx), Poll::Ready(Err(PushError(2))));
+    assert_eq!(consumer.try_pop(), Ok(1));
+}
+
+#[test]
+fn sink_close_ends_the_stream_after_the_items_sent() {
+    use futures::{SinkExt, StreamExt};
+    futures::executor::block_on(async {
+        let (mut producer, consumer) = channel(4);
+        producer.send(1).await.unwrap();
+        producer.send(2).await.unwrap();
+        producer.close().await.unwrap();
+        assert!(consumer.is_disconnected());
+        assert_eq!(producer.send(3).await, Err(Disconnected));
+        assert_eq!(producer.try_push(4).unwrap_err().into_inner(), 4);
+        // The producer is still alive, yet the stream ends after the items.
+        assert_eq!(consumer.collect::<Vec<_>>().await, [1, 2]);
+        drop(producer);
+    });
+}
+
+#[test]
+fn sink_flush_fails_only_when_items_were_lost() {
+    use futures::SinkExt;
+    futures::executor::block_on(async {
+        let (mut producer, mut consumer) = channel(4);
+        producer.feed(1).await.unwrap();
+        producer.flush().await.unwrap();
+        assert_eq!(consumer.pop().await, Ok(1));
+        drop(consumer);
+        assert_eq!(producer.flush().await, Ok(()), "everything was delivered");
+
+        let (mut producer, consumer) = channel(4);
+        producer.feed(1).await.unwrap();
+        drop(consumer);
+        assert_eq!(producer.flush().await, Err(Disconnected), "1 was dropped unread");
+    });
+}

@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::chunks::ReadChunk;
 use crate::positions::Positions;
-use crate::shared::{CONSUMER_GONE, PRODUCER_GONE, Shared};
+use crate::shared::{CONSUMER_GONE, EITHER_GONE, ITEMS_DROPPED_UNREAD, Shared};
 use crate::sync::{Arc, Ordering};
 use crate::{TryPopError, WaitState};
 
@@ -244,8 +244,10 @@ impl<T, W: WaitState> Consumer<T, W> {
         self.len() == self.capacity()
     }
 
-    /// Whether the producer is gone. Items it pushed before may still be in
-    /// the ring: pop until [`TryPopError::Disconnected`] to drain them.
+    /// Whether the channel is disconnected: the producer is gone, or either
+    /// side closed it with `close_channel`. Items pushed before may still
+    /// be in the ring: pop until [`TryPopError::Disconnected`] to drain
+    /// them.
     ///
     /// # Examples
     ///
@@ -258,7 +260,34 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// ```
     #[inline]
     pub fn is_disconnected(&self) -> bool {
-        self.shared.is_gone(PRODUCER_GONE)
+        self.shared.is_gone(EITHER_GONE)
+    }
+
+    /// Closes the channel without dropping the consumer: the producer's
+    /// later pushes fail with `Disconnected` and hand the value back (a
+    /// flavour's waiting producer is woken), while this consumer can still
+    /// pop the items in the ring, then gets `Disconnected`. Closing again
+    /// does nothing.
+    ///
+    /// A push that runs at the same moment on the producer's thread may
+    /// still land after the close; its item is popped like the others, or
+    /// dropped with the consumer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(2);
+    /// producer.try_push(1).unwrap();
+    /// consumer.close_channel();
+    /// assert!(producer.try_push(2).unwrap_err().is_disconnected());
+    /// assert_eq!(consumer.try_pop(), Ok(1));
+    /// assert!(consumer.try_pop().unwrap_err().is_disconnected());
+    /// ```
+    pub fn close_channel(&mut self) {
+        if !self.shared.is_gone(CONSUMER_GONE) {
+            self.shared.mark_gone(CONSUMER_GONE);
+            self.shared.wait_state.after_consumer_drop();
+        }
     }
 
     /// The flavour's waiting state, shared with the producer.
@@ -276,7 +305,8 @@ impl<T, W: WaitState> Consumer<T, W> {
 
     /// Called when the ring looked empty: says why, or `Ok` if an item
     /// turned up after all. [`TryPopError::Disconnected`] only if the
-    /// producer is gone and a fresh look at `tail` still finds nothing.
+    /// channel is disconnected and a fresh look at `tail` still finds
+    /// nothing.
     ///
     /// The order matters (flume#120): the flag is read first, and only then
     /// the tail. Trusting the earlier look at the tail could miss an item
@@ -293,7 +323,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     #[inline(never)]
     pub(crate) fn recheck_empty(&mut self) -> Result<(), TryPopError> {
         self.publish_leaked_reads();
-        if !self.shared.is_gone(PRODUCER_GONE) {
+        if !self.shared.is_gone(EITHER_GONE) {
             return Err(TryPopError::Empty);
         }
         // The Acquire load of the flag synchronized with the producer's
@@ -383,14 +413,36 @@ impl<T, W: WaitState> Consumer<T, W> {
 }
 
 impl<T, W: WaitState> Drop for Consumer<T, W> {
+    /// Drops the items in the ring at once, oldest first, as a channel's
+    /// receiver does: nobody can read them any more, and an item may hold
+    /// something its sender waits to see dropped (the sending half of a
+    /// reply channel, say). Items the producer pushes after this are
+    /// dropped with the ring, when the producer goes too.
     fn drop(&mut self) {
         // A `ReadChunk` iterator that was leaked with `mem::forget` may have
-        // moved items out without publishing; publish them now, so that the
-        // ring's drop does not drop them a second time. Release pairs with
-        // the `Arc` drop's synchronization like any head store.
+        // moved items out without publishing; publish them first, so that
+        // they are not dropped a second time. Release pairs with the
+        // producer's Acquire loads of `head`, and with the `Arc` drop's
+        // synchronization like any head store.
         self.shared.head.store(self.head, Ordering::Release);
+        self.reads_may_be_unpublished = false;
+        // Gone first, so that the producer stops pushing (its later pushes
+        // hand their values back) and a waiting producer is woken before
+        // the destructors run.
         self.shared.mark_gone(CONSUMER_GONE);
         self.shared.wait_state.after_consumer_drop();
+        let unread = self.read_chunk(usize::MAX).len();
+        if unread > 0 {
+            // Set before the slots are freed, so that a producer that finds
+            // the ring empty afterwards (`Acquire` on `head`, which the
+            // commit stores with `Release`) also finds the mark.
+            self.shared.mark_gone(ITEMS_DROPPED_UNREAD);
+            // A read chunk of those items, committed: each is dropped once,
+            // and if a destructor panics, the chunk still frees the items
+            // dropped so far and the panic unwinds out of this drop; the
+            // ring's own drop takes the rest.
+            self.read_chunk(unread).commit_all();
+        }
     }
 }
 

@@ -27,7 +27,8 @@ use core::fmt;
 pub enum TryPushError<T> {
     /// The ring is full; the consumer is still there and may free space.
     Full(T),
-    /// The consumer is gone, so the value could never be popped.
+    /// The channel is disconnected (the consumer is gone, or a side closed
+    /// it), so the value could never be popped.
     Disconnected(T),
 }
 
@@ -57,7 +58,8 @@ impl<T> TryPushError<T> {
         matches!(self, Self::Full(_))
     }
 
-    /// Whether the push failed because the consumer is gone.
+    /// Whether the push failed because the consumer is gone or the channel
+    /// was closed.
     ///
     /// # Examples
     ///
@@ -82,7 +84,7 @@ impl<T> fmt::Display for TryPushError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Full(_) => f.write_str("pushing into a full ring"),
-            Self::Disconnected(_) => f.write_str("pushing into a ring whose consumer is gone"),
+            Self::Disconnected(_) => f.write_str("pushing into a disconnected ring (closed or gone)"),
         }
     }
 }
@@ -96,13 +98,14 @@ impl<T> From<PushError<T>> for TryPushError<T> {
     }
 }
 
-/// A waiting push failed because the consumer is gone; the value comes back.
+/// A waiting push failed because the consumer is gone or the channel was
+/// closed; the value comes back.
 ///
 /// # Examples
 ///
 /// ```
 /// let error = ring_core::PushError("lost");
-/// assert_eq!(error.to_string(), "pushing into a ring whose consumer is gone");
+/// assert_eq!(error.to_string(), "pushing into a disconnected ring (closed or gone)");
 /// assert_eq!(error.into_inner(), "lost");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -129,7 +132,7 @@ impl<T> fmt::Debug for PushError<T> {
 
 impl<T> fmt::Display for PushError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("pushing into a ring whose consumer is gone")
+        f.write_str("pushing into a disconnected ring (closed or gone)")
     }
 }
 
@@ -152,7 +155,8 @@ impl<T> std::error::Error for PushError<T> {}
 pub enum TryPopError {
     /// The ring is empty; the producer is still there and may push more.
     Empty,
-    /// The ring is empty and the producer is gone, so it stays empty.
+    /// The ring is empty and the producer is gone or the channel was closed,
+    /// so it stays empty.
     Disconnected,
 }
 
@@ -168,7 +172,8 @@ impl TryPopError {
         matches!(self, Self::Empty)
     }
 
-    /// Whether the ring is drained and the producer is gone.
+    /// Whether the ring is drained and the producer is gone or the channel
+    /// was closed.
     ///
     /// # Examples
     ///
@@ -184,7 +189,7 @@ impl fmt::Display for TryPopError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("popping from an empty ring"),
-            Self::Disconnected => f.write_str("popping from an empty ring whose producer is gone"),
+            Self::Disconnected => f.write_str("popping from an empty, disconnected ring (closed or gone)"),
         }
     }
 }
@@ -198,20 +203,21 @@ impl From<PopError> for TryPopError {
     }
 }
 
-/// A waiting pop failed because the producer is gone and the ring is drained.
+/// A waiting pop failed because the producer is gone or the channel was
+/// closed, and the ring is drained.
 ///
 /// # Examples
 ///
 /// ```
 /// let error = ring_core::PopError;
-/// assert_eq!(error.to_string(), "popping from an empty ring whose producer is gone");
+/// assert_eq!(error.to_string(), "popping from an empty, disconnected ring (closed or gone)");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PopError;
 
 impl fmt::Display for PopError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("popping from an empty ring whose producer is gone")
+        f.write_str("popping from an empty, disconnected ring (closed or gone)")
     }
 }
 

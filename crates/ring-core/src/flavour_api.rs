@@ -214,7 +214,8 @@ macro_rules! impl_flavour_api {
                 self.inner.is_full()
             }
 
-            /// Whether the consumer is gone; once it is, every push fails.
+            /// Whether the channel is disconnected: the consumer is gone, or
+            /// either side closed it. Once it is, every push fails.
             ///
             /// # Examples
             ///
@@ -227,6 +228,26 @@ macro_rules! impl_flavour_api {
             #[inline]
             pub fn is_disconnected(&self) -> bool {
                 self.inner.is_disconnected()
+            }
+
+            /// Closes the channel without dropping the producer: its later
+            /// pushes fail with `Disconnected` and hand the value back, and
+            /// the consumer, after popping every item pushed before, gets
+            /// `Disconnected`, exactly as after the producer's drop. A
+            /// waiting consumer is woken. Closing again does nothing.
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!("```\n# use ", $krate, " as ring;")]
+            /// let (mut producer, mut consumer) = ring::channel(2);
+            /// producer.try_push(1).unwrap();
+            /// producer.close_channel();
+            /// assert!(producer.try_push(2).unwrap_err().is_disconnected());
+            /// assert_eq!(consumer.try_pop(), Ok(1));
+            /// assert!(consumer.try_pop().unwrap_err().is_disconnected());
+            /// ```
+            pub fn close_channel(&mut self) {
+                self.inner.close_channel();
             }
         }
 
@@ -381,8 +402,9 @@ macro_rules! impl_flavour_api {
                 self.inner.is_full()
             }
 
-            /// Whether the producer is gone. Items it pushed before may
-            /// still be in the ring.
+            /// Whether the channel is disconnected: the producer is gone, or
+            /// either side closed it. Items pushed before may still be in
+            /// the ring.
             ///
             /// # Examples
             ///
@@ -396,6 +418,28 @@ macro_rules! impl_flavour_api {
             #[inline]
             pub fn is_disconnected(&self) -> bool {
                 self.inner.is_disconnected()
+            }
+
+            /// Closes the channel without dropping the consumer: the
+            /// producer's later pushes fail with `Disconnected` and hand the
+            /// value back (a waiting producer is woken), while this consumer
+            /// can still pop the items in the ring, then gets
+            /// `Disconnected`. Closing again does nothing. A push running at
+            /// that very moment on the producer's thread may still land; its
+            /// item is popped like the others, or dropped with the consumer.
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!("```\n# use ", $krate, " as ring;")]
+            /// let (mut producer, mut consumer) = ring::channel(2);
+            /// producer.try_push(1).unwrap();
+            /// consumer.close_channel();
+            /// assert!(producer.try_push(2).unwrap_err().is_disconnected());
+            /// assert_eq!(consumer.try_pop(), Ok(1));
+            /// assert!(consumer.try_pop().unwrap_err().is_disconnected());
+            /// ```
+            pub fn close_channel(&mut self) {
+                self.inner.close_channel();
             }
         }
 

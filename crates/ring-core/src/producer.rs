@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::chunks::WriteChunkUninit;
 use crate::positions::Positions;
-use crate::shared::{CONSUMER_GONE, PRODUCER_GONE, Shared};
+use crate::shared::{CONSUMER_GONE, EITHER_GONE, ITEMS_DROPPED_UNREAD, PRODUCER_GONE, Shared};
 use crate::sync::{Arc, Ordering};
 use crate::{TryPushError, WaitState};
 
@@ -128,9 +128,6 @@ impl<T, W: WaitState> Producer<T, W> {
     where
         T: Copy,
     {
-        if self.is_disconnected() {
-            return 0;
-        }
         self.write_chunk_uninit(items.len()).fill_from_slice(items)
     }
 
@@ -144,6 +141,12 @@ impl<T, W: WaitState> Producer<T, W> {
     /// Nothing is visible to the consumer before the commit, which
     /// publishes the whole batch with one index store.
     ///
+    /// Once the consumer is gone, the chunk is empty: nobody would read what
+    /// it wrote, and a producer that only writes chunks learns of the
+    /// disconnection from the empty chunk (then
+    /// [`is_disconnected`](Self::is_disconnected) tells it from a full
+    /// ring), as [`push_slice`](Self::push_slice) returns 0.
+    ///
     /// # Examples
     ///
     /// ```
@@ -155,7 +158,11 @@ impl<T, W: WaitState> Producer<T, W> {
     /// assert_eq!(consumer.try_pop(), Ok(11));
     /// ```
     pub fn write_chunk_uninit(&mut self, max: usize) -> WriteChunkUninit<'_, T, W> {
-        let len = self.free_slots_at_least(max).min(max);
+        let len = if self.is_disconnected() {
+            0
+        } else {
+            self.free_slots_at_least(max).min(max)
+        };
         WriteChunkUninit::new(self, len)
     }
 
@@ -231,8 +238,9 @@ impl<T, W: WaitState> Producer<T, W> {
         self.free_slots_at_least(1) == 0
     }
 
-    /// Whether the consumer is gone. Once it is, it stays gone, and every
-    /// push fails.
+    /// Whether the channel is disconnected: the consumer is gone, or either
+    /// side closed it with `close_channel`. Once it is, it stays so, and
+    /// every push fails.
     ///
     /// Every push checks it first: one load of a cache line that nobody
     /// writes while both handles live. Its `Acquire` costs nothing more than
@@ -249,7 +257,57 @@ impl<T, W: WaitState> Producer<T, W> {
     /// ```
     #[inline(always)]
     pub fn is_disconnected(&self) -> bool {
-        self.shared.is_gone(CONSUMER_GONE)
+        self.shared.is_gone(EITHER_GONE)
+    }
+
+    /// Closes the channel without dropping the producer: its later pushes
+    /// fail with `Disconnected` and hand the value back, and the consumer,
+    /// after popping every item pushed before, gets `Disconnected`, exactly
+    /// as after the producer's drop. A flavour's waiting consumer is woken.
+    /// Closing again does nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(2);
+    /// producer.try_push(1).unwrap();
+    /// producer.close_channel();
+    /// assert!(producer.try_push(2).unwrap_err().is_disconnected());
+    /// assert!(consumer.is_disconnected());
+    /// assert_eq!(consumer.try_pop(), Ok(1));
+    /// assert!(consumer.try_pop().unwrap_err().is_disconnected());
+    /// ```
+    pub fn close_channel(&mut self) {
+        if !self.shared.is_gone(PRODUCER_GONE) {
+            // Release (in `mark_gone`): the last tail store comes before,
+            // so a consumer that sees the flag sees every item.
+            self.shared.mark_gone(PRODUCER_GONE);
+            self.shared.wait_state.after_producer_drop();
+        }
+    }
+
+    /// Whether some items this producer pushed will never be popped: the
+    /// consumer's drop dropped items it had not popped, or the consumer is
+    /// gone or closed the channel while items remain in the ring. A
+    /// `Sink`'s flush reports it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(2);
+    /// producer.push_slice(&[1, 2]);
+    /// assert_eq!(consumer.try_pop(), Ok(1));
+    /// assert!(!producer.has_undeliverable_items());
+    /// drop(consumer);
+    /// assert!(producer.has_undeliverable_items());
+    /// ```
+    pub fn has_undeliverable_items(&self) -> bool {
+        let empty = self.is_empty();
+        // Read after the emptiness check: the consumer's drop marks the
+        // items it drops before it frees their slots (with a Release store
+        // of `head`, which `is_empty` loads with Acquire), so a ring found
+        // empty because of that drop shows the mark.
+        self.shared.is_gone(ITEMS_DROPPED_UNREAD) || (!empty && self.shared.is_gone(CONSUMER_GONE))
     }
 
     /// The flavour's waiting state, shared with the consumer.

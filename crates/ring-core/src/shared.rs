@@ -38,10 +38,17 @@ fn new_index_cell() -> IndexCell {
     return AtomicUsize::new(0);
 }
 
-/// The bit of [`Shared::gone`] the producer sets when it is dropped.
+/// The bit of [`Shared::gone`] the producer sets when it is dropped or
+/// closes the channel.
 pub(crate) const PRODUCER_GONE: u8 = 1;
-/// The bit of [`Shared::gone`] the consumer sets when it is dropped.
+/// The bit of [`Shared::gone`] the consumer sets when it is dropped or
+/// closes the channel.
 pub(crate) const CONSUMER_GONE: u8 = 2;
+/// Either side gone: the channel is disconnected for both.
+pub(crate) const EITHER_GONE: u8 = PRODUCER_GONE | CONSUMER_GONE;
+/// The bit of [`Shared::gone`] the consumer sets when its drop dropped
+/// items it had not popped, before it frees their slots.
+pub(crate) const ITEMS_DROPPED_UNREAD: u8 = 4;
 
 /// The state both handles point to. `repr(C)` keeps the fields in the
 /// order written, so that the layout described above holds (and the
@@ -58,7 +65,8 @@ pub(crate) struct Shared<T, W> {
     pub(crate) wait_state: CachePadded<W>,
     /// Capacity and index arithmetic.
     pub(crate) positions: Positions,
-    /// `PRODUCER_GONE | CONSUMER_GONE` bits, set once each when a handle drops.
+    /// `PRODUCER_GONE`, `CONSUMER_GONE` and `ITEMS_DROPPED_UNREAD` bits,
+    /// each set once and never cleared.
     gone: AtomicU8,
     /// `capacity` slots. The slots `slot(p)` for the positions `p` in
     /// `head .. tail` hold initialized items; all others are uninitialized.
@@ -101,7 +109,8 @@ impl<T, W: Default> Shared<T, W> {
 }
 
 impl<T, W> Shared<T, W> {
-    /// Records that one handle is gone.
+    /// Records that one handle is gone (or closed the channel), or sets
+    /// another of the `gone` bits.
     ///
     /// `Release`: everything the dropping side did before (its last index
     /// store in particular) happens before the other side's `Acquire` load
@@ -110,7 +119,7 @@ impl<T, W> Shared<T, W> {
         self.gone.fetch_or(side, Ordering::Release);
     }
 
-    /// Whether the handle named by `side` is gone.
+    /// Whether any of the `gone` bits in `side` is set.
     ///
     /// `Acquire`: pairs with the `Release` of [`Self::mark_gone`], so that a
     /// load of the gone side's index made after this one sees its final

@@ -44,6 +44,6 @@ fn errors_debug_without_item_debug() {
     let error: Box<dyn std::error::Error + Send + Sync> = Box::new(PushError(Opaque));
     assert_eq!(
         error.to_string(),
-        "pushing into a ring whose consumer is gone"
+        "pushing into a disconnected ring (closed or gone)"
     );
 }

@@ -39,8 +39,8 @@ fn leave_items_behind(pushed: u64, popped: u64, producer_first: bool) {
         drop(consumer);
         assert_eq!(
             drop_count(&drops),
-            3 + popped as usize,
-            "items outlive the consumer"
+            3 + pushed as usize,
+            "the consumer's drop drops the items in the ring at once"
         );
         drop(producer);
     }
@@ -48,7 +48,7 @@ fn leave_items_behind(pushed: u64, popped: u64, producer_first: bool) {
 }
 
 #[test]
-fn leftovers_dropped_once_whichever_handle_goes_last() {
+fn leftovers_dropped_once_whichever_handle_goes_first() {
     for pushed in 0..=5 {
         for popped in 0..=pushed {
             leave_items_behind(pushed, popped, true);
@@ -66,10 +66,12 @@ fn rejected_pushes_hand_the_value_back_undropped() {
     assert_eq!(drop_count(&drops), 0);
     assert_eq!(full.into_inner().value, 2);
     drop(consumer);
+    assert_eq!(drop_count(&drops), 2, "the consumer's drop dropped item 1");
     let gone = producer.try_push(Tracked::new(3, &drops)).unwrap_err();
     assert!(gone.is_disconnected());
+    assert_eq!(drop_count(&drops), 2, "the refused value is handed back");
     assert_eq!(gone.into_inner().value, 3);
-    assert_eq!(drop_count(&drops), 2);
+    assert_eq!(drop_count(&drops), 3);
     drop(producer);
     assert_eq!(drop_count(&drops), 3);
 }
@@ -115,6 +117,27 @@ fn panicking_destructors_while_the_ring_drops() {
     let result = catch_unwind(AssertUnwindSafe(move || drop(consumer)));
     assert!(result.is_err(), "the panic reaches the dropping thread");
     assert_eq!(drop_count(&drops), 3 + 4, "every item dropped exactly once");
+}
+
+#[test]
+fn panicking_destructor_while_the_consumer_drops_first() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (mut producer, consumer) = channel(4);
+    for value in [0, 1, 2, 4] {
+        producer
+            .try_push(PanicsOnDrop {
+                value,
+                drops: Arc::clone(&drops),
+            })
+            .unwrap_or_else(|_| panic!("ring full"));
+    }
+    let result = catch_unwind(AssertUnwindSafe(move || drop(consumer)));
+    assert!(result.is_err(), "the panic reaches the dropping thread");
+    assert!(producer.is_disconnected(), "the consumer is gone all the same");
+    assert_eq!(drop_count(&drops), 2, "dropped up to the panicking item");
+    assert!(producer.has_undeliverable_items());
+    drop(producer);
+    assert_eq!(drop_count(&drops), 4, "the ring's drop takes the rest, once");
 }
 
 #[test]

@@ -42,6 +42,8 @@ enum Operation {
         taken: usize,
     },
     Peek,
+    CloseProducer,
+    CloseConsumer,
     DropProducer,
     DropConsumer,
 }
@@ -59,6 +61,8 @@ fn operation() -> impl Strategy<Value = Operation> {
         2 => (0..10usize, 0..10usize).prop_map(|(max, committed)| Operation::ReadChunk { max, committed }),
         1 => (0..10usize, 0..10usize).prop_map(|(max, taken)| Operation::ReadChunkIter { max, taken }),
         1 => Just(Operation::Peek),
+        1 => Just(Operation::CloseProducer),
+        1 => Just(Operation::CloseConsumer),
         1 => Just(Operation::DropProducer),
         1 => Just(Operation::DropConsumer),
     ]
@@ -88,14 +92,20 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
         next += count as u32;
         values
     };
+    // Closed by either side with `close_channel`.
+    let mut closed = false;
+    // The consumer closed the channel or is gone.
+    let mut consumer_closed = false;
+    // The consumer's drop dropped items it had not popped.
+    let mut dropped_unread = false;
     for operation in operations {
         let free = capacity - model.len();
-        let consumer_alive = consumer.is_some();
+        let connected = producer.is_some() && consumer.is_some() && !closed;
         match (operation, producer.as_mut(), consumer.as_mut()) {
             (Operation::TryPush, Some(producer), _) => {
                 let value = fresh(1)[0];
                 let result = producer.try_push(value);
-                if !consumer_alive {
+                if !connected {
                     assert_eq!(result, Err(TryPushError::Disconnected(value)));
                 } else if free == 0 {
                     assert_eq!(result, Err(TryPushError::Full(value)));
@@ -107,7 +117,7 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
             (Operation::PushSlice(count), Some(producer), _) => {
                 let values = fresh(*count);
                 let pushed = producer.push_slice(&values);
-                let expected = if consumer_alive { free.min(*count) } else { 0 };
+                let expected = if connected { free.min(*count) } else { 0 };
                 assert_eq!(pushed, expected);
                 model.extend(&values[..pushed]);
             }
@@ -121,12 +131,13 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
                 _,
             ) => {
                 let mut chunk = producer.write_chunk_uninit(*max);
-                assert_eq!(chunk.len(), free.min(*max));
+                let expected = if connected { free.min(*max) } else { 0 };
+                assert_eq!(chunk.len(), expected);
                 let written = (*written).min(chunk.len());
                 let committed = (*committed).min(written);
                 let values = fresh(written);
                 let (first, second) = chunk.as_mut_slices();
-                assert_eq!(first.len() + second.len(), free.min(*max));
+                assert_eq!(first.len() + second.len(), expected);
                 for (slot, value) in first.iter_mut().chain(second.iter_mut()).zip(&values) {
                     *slot = MaybeUninit::new(*value);
                 }
@@ -139,13 +150,14 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
                 let pushed = producer
                     .write_chunk_uninit(*max)
                     .fill_from_iter(values.iter().copied());
-                assert_eq!(pushed, free.min(*max).min(*available));
+                let room = if connected { free.min(*max) } else { 0 };
+                assert_eq!(pushed, room.min(*available));
                 model.extend(&values[..pushed]);
             }
             (Operation::TryPop, _, Some(consumer)) => {
                 let expected = match model.pop_front() {
                     Some(value) => Ok(value),
-                    None if producer.is_none() => Err(TryPopError::Disconnected),
+                    None if !connected => Err(TryPopError::Disconnected),
                     None => Err(TryPopError::Empty),
                 };
                 assert_eq!(consumer.try_pop(), expected);
@@ -178,20 +190,40 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
             (Operation::Peek, _, Some(consumer)) => {
                 assert_eq!(consumer.peek(), model.front());
             }
+            (Operation::CloseProducer, Some(producer), _) => {
+                producer.close_channel();
+                closed = true;
+            }
+            (Operation::CloseConsumer, _, Some(consumer)) => {
+                consumer.close_channel();
+                closed = true;
+                consumer_closed = true;
+            }
             (Operation::DropProducer, Some(_), _) => producer = None,
-            (Operation::DropConsumer, _, Some(_)) => consumer = None,
+            (Operation::DropConsumer, _, Some(_)) => {
+                consumer = None;
+                consumer_closed = true;
+                // The consumer's drop drops the items at once.
+                dropped_unread |= !model.is_empty();
+                model.clear();
+            }
             _ => {} // The operation's handle is gone.
         }
+        let connected = producer.is_some() && consumer.is_some() && !closed;
         if let Some(producer) = &producer {
             assert_eq!(producer.len(), model.len());
             assert_eq!(producer.free_slots(), capacity - model.len());
             assert_eq!(producer.is_full(), model.len() == capacity);
-            assert_eq!(producer.is_disconnected(), consumer.is_none());
+            assert_eq!(producer.is_disconnected(), !connected);
+            assert_eq!(
+                producer.has_undeliverable_items(),
+                dropped_unread || (consumer_closed && !model.is_empty())
+            );
         }
         if let Some(consumer) = &consumer {
             assert_eq!(consumer.len(), model.len());
             assert_eq!(consumer.is_empty(), model.is_empty());
-            assert_eq!(consumer.is_disconnected(), producer.is_none());
+            assert_eq!(consumer.is_disconnected(), !connected);
         }
     }
 }
@@ -264,12 +296,15 @@ fn check_drops(capacity: usize, operations: &[Operation]) {
                     model.front().copied()
                 );
             }
+            (Operation::CloseProducer, Some(producer), _) => producer.close_channel(),
+            (Operation::CloseConsumer, _, Some(consumer)) => consumer.close_channel(),
             (Operation::DropProducer, Some(_), _) => producer = None,
             (Operation::DropConsumer, _, Some(_)) => consumer = None,
             _ => {}
         }
-        if producer.is_none() && consumer.is_none() {
-            // The last handle freed the ring with the items still in it.
+        if consumer.is_none() {
+            // The consumer's drop dropped the items in the ring at once;
+            // nothing can be pushed after it.
             dropped_by_test += model.len();
             model.clear();
         }
@@ -323,7 +358,7 @@ mod under_miri {
         }
 
         fn operation(&mut self) -> Operation {
-            match self.below(11) {
+            match self.below(13) {
                 0 => Operation::TryPush,
                 1 => Operation::PushSlice(self.below(10)),
                 2 => Operation::WriteChunk {
@@ -346,10 +381,12 @@ mod under_miri {
                     taken: self.below(10),
                 },
                 8 => Operation::Peek,
-                // Drops are rarer than the others, so that most sequences
-                // run a while with both handles.
+                // Closes and drops are rarer than the others, so that most
+                // sequences run a while with both handles connected.
                 9 if self.below(4) == 0 => Operation::DropProducer,
                 10 if self.below(4) == 0 => Operation::DropConsumer,
+                11 if self.below(4) == 0 => Operation::CloseProducer,
+                12 if self.below(4) == 0 => Operation::CloseConsumer,
                 _ => Operation::TryPush,
             }
         }

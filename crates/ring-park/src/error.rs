@@ -24,7 +24,8 @@ use std::fmt;
 pub enum PushTimeoutError<T> {
     /// The ring stayed full until the deadline.
     Timeout(T),
-    /// The consumer is gone, so the value could never be popped.
+    /// The channel is disconnected (the consumer is gone, or a side closed
+    /// it), so the value could never be popped.
     Disconnected(T),
 }
 
@@ -53,7 +54,7 @@ impl<T> PushTimeoutError<T> {
         matches!(self, Self::Timeout(_))
     }
 
-    /// Whether the consumer is gone.
+    /// Whether the consumer is gone or the channel was closed.
     ///
     /// # Examples
     ///
@@ -78,7 +79,7 @@ impl<T> fmt::Display for PushTimeoutError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Timeout(_) => f.write_str("timed out waiting for space in a full ring"),
-            Self::Disconnected(_) => f.write_str("pushing into a ring whose consumer is gone"),
+            Self::Disconnected(_) => f.write_str("pushing into a disconnected ring (closed or gone)"),
         }
     }
 }
@@ -110,7 +111,8 @@ impl<T> From<ring_core::PushError<T>> for PushTimeoutError<T> {
 pub enum PopTimeoutError {
     /// The ring stayed empty until the deadline.
     Timeout,
-    /// The ring is empty and the producer is gone, so it stays empty.
+    /// The ring is empty and the producer is gone or the channel was closed,
+    /// so it stays empty.
     Disconnected,
 }
 
@@ -142,7 +144,7 @@ impl fmt::Display for PopTimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Timeout => f.write_str("timed out waiting for an item in an empty ring"),
-            Self::Disconnected => f.write_str("popping from an empty ring whose producer is gone"),
+            Self::Disconnected => f.write_str("popping from an empty, disconnected ring (closed or gone)"),
         }
     }
 }

@@ -120,6 +120,37 @@ fn producer_drop_wakes_a_parked_pop_after_the_last_item() {
 }
 
 #[test]
+fn consumer_close_wakes_a_parked_push_with_its_value() {
+    with_watchdog(|| {
+        let (mut producer, mut consumer) = channel(1);
+        producer.push(String::from("fills the ring")).unwrap();
+        let pusher = thread::spawn(move || producer.push(String::from("waits")));
+        let_it_park();
+        consumer.close_channel();
+        assert_eq!(
+            pusher.join().unwrap(),
+            Err(PushError(String::from("waits")))
+        );
+        assert_eq!(consumer.pop(), Ok(String::from("fills the ring")));
+        assert_eq!(consumer.pop(), Err(PopError));
+    });
+}
+
+#[test]
+fn producer_close_wakes_a_parked_pop_after_the_last_item() {
+    with_watchdog(|| {
+        let (mut producer, mut consumer) = channel(2);
+        let popper = thread::spawn(move || [consumer.pop(), consumer.pop(), consumer.pop()]);
+        producer.push(1).unwrap();
+        producer.push(2).unwrap();
+        let_it_park();
+        producer.close_channel();
+        assert_eq!(popper.join().unwrap(), [Ok(1), Ok(2), Err(PopError)]);
+        assert_eq!(producer.push(3), Err(PushError(3)));
+    });
+}
+
+#[test]
 fn pop_timeout_elapses_on_an_empty_ring() {
     let (_producer, mut consumer) = channel::<u8>(1);
     let timeout = Duration::from_millis(if cfg!(miri) { 2 } else { 30 });
