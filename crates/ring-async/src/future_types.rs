@@ -6,6 +6,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use futures_core::FusedFuture;
+
+use crate::poll::Waiting;
 use crate::{Consumer, Disconnected, PopError, Producer, PushError};
 
 impl<T> Producer<T> {
@@ -47,6 +50,7 @@ impl<T> Producer<T> {
         Push {
             producer: self,
             value: Some(value),
+            pending: false,
         }
     }
 
@@ -76,7 +80,10 @@ impl<T> Producer<T> {
     /// ```
     #[inline]
     pub fn wait_free_slots(&mut self) -> WaitFreeSlots<'_, T> {
-        WaitFreeSlots { producer: self }
+        WaitFreeSlots {
+            producer: self,
+            pending: false,
+        }
     }
 }
 
@@ -109,7 +116,10 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn pop(&mut self) -> Pop<'_, T> {
-        Pop { consumer: self }
+        Pop {
+            consumer: self,
+            state: PopState::Unfinished { pending: false },
+        }
     }
 
     /// Waits until the ring holds at least one item, and resolves to how
@@ -139,7 +149,10 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn wait_items(&mut self) -> WaitItems<'_, T> {
-        WaitItems { consumer: self }
+        WaitItems {
+            consumer: self,
+            pending: false,
+        }
     }
 }
 
@@ -159,6 +172,9 @@ pub struct Push<'a, T> {
     producer: &'a mut Producer<T>,
     /// The value until it is in the ring or handed back.
     value: Option<T>,
+    /// Whether the last poll returned `Pending`: the task is registered,
+    /// and dropping the future withdraws it.
+    pending: bool,
 }
 
 impl<T> Push<'_, T> {
@@ -178,8 +194,8 @@ impl<T> Push<'_, T> {
     /// assert_eq!((&mut push).now_or_never(), None); // The ring is full.
     /// assert_eq!(push.into_value(), Some(2));
     /// ```
-    pub fn into_value(self) -> Option<T> {
-        self.value
+    pub fn into_value(mut self) -> Option<T> {
+        self.value.take()
     }
 }
 
@@ -192,7 +208,41 @@ impl<T> Future for Push<'_, T> {
         if this.value.is_none() {
             panic!("`Push` polled after it completed");
         }
-        this.producer.poll_push_value(cx, &mut this.value)
+        let poll = this.producer.poll_push_value(cx, &mut this.value);
+        this.pending = poll.is_pending();
+        poll
+    }
+}
+
+/// Terminated once it resolved, so that `futures::select!` takes it
+/// without `.fuse()`.
+///
+/// # Examples
+///
+/// ```
+/// use futures::future::FusedFuture;
+///
+/// # futures::executor::block_on(async {
+/// let (mut producer, _consumer) = ring_async::channel(1);
+/// let mut push = producer.push(1);
+/// assert!(!push.is_terminated());
+/// (&mut push).await.unwrap();
+/// assert!(push.is_terminated());
+/// # });
+/// ```
+impl<T> FusedFuture for Push<'_, T> {
+    fn is_terminated(&self) -> bool {
+        self.value.is_none()
+    }
+}
+
+/// A push dropped while it waits withdraws its task from the ring: the
+/// consumer's next pop neither wakes it nor keeps its waker.
+impl<T> Drop for Push<'_, T> {
+    fn drop(&mut self) {
+        if self.pending {
+            self.producer.cancel_wait();
+        }
     }
 }
 
@@ -223,6 +273,17 @@ impl<T> fmt::Debug for Push<'_, T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct Pop<'a, T> {
     consumer: &'a mut Consumer<T>,
+    state: PopState,
+}
+
+/// Where a [`Pop`] stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PopState {
+    /// Not resolved yet; `pending` if the last poll returned `Pending` (the
+    /// task is registered, and dropping the future withdraws it).
+    Unfinished { pending: bool },
+    /// Resolved: polling again would pop another item, so it panics.
+    Finished,
 }
 
 impl<T> Future for Pop<'_, T> {
@@ -230,7 +291,49 @@ impl<T> Future for Pop<'_, T> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().consumer.poll_pop(cx)
+        let this = self.get_mut();
+        if this.state == PopState::Finished {
+            panic!("`Pop` polled after it completed");
+        }
+        let poll = this.consumer.poll_pop(cx);
+        this.state = match poll {
+            Poll::Ready(_) => PopState::Finished,
+            Poll::Pending => PopState::Unfinished { pending: true },
+        };
+        poll
+    }
+}
+
+/// Terminated once it resolved, so that `futures::select!` takes it
+/// without `.fuse()`.
+///
+/// # Examples
+///
+/// ```
+/// use futures::future::FusedFuture;
+///
+/// # futures::executor::block_on(async {
+/// let (mut producer, mut consumer) = ring_async::channel(1);
+/// producer.try_push(1).unwrap();
+/// let mut pop = consumer.pop();
+/// assert!(!pop.is_terminated());
+/// assert_eq!((&mut pop).await, Ok(1));
+/// assert!(pop.is_terminated());
+/// # });
+/// ```
+impl<T> FusedFuture for Pop<'_, T> {
+    fn is_terminated(&self) -> bool {
+        self.state == PopState::Finished
+    }
+}
+
+/// A pop dropped while it waits withdraws its task from the ring: the
+/// producer's next push neither wakes it nor keeps its waker.
+impl<T> Drop for Pop<'_, T> {
+    fn drop(&mut self) {
+        if self.state == (PopState::Unfinished { pending: true }) {
+            self.consumer.cancel_wait();
+        }
     }
 }
 
@@ -256,6 +359,9 @@ impl<T> fmt::Debug for Pop<'_, T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct WaitFreeSlots<'a, T> {
     producer: &'a mut Producer<T>,
+    /// Whether the last poll returned `Pending`: the task is registered,
+    /// and dropping the future withdraws it.
+    pending: bool,
 }
 
 impl<T> Future for WaitFreeSlots<'_, T> {
@@ -263,7 +369,19 @@ impl<T> Future for WaitFreeSlots<'_, T> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().producer.poll_free_slots(cx)
+        let this = self.get_mut();
+        let poll = this.producer.poll_free_slots(cx);
+        this.pending = poll.is_pending();
+        poll
+    }
+}
+
+/// A wait dropped while pending withdraws its task from the ring.
+impl<T> Drop for WaitFreeSlots<'_, T> {
+    fn drop(&mut self) {
+        if self.pending {
+            self.producer.cancel_wait();
+        }
     }
 }
 
@@ -290,6 +408,9 @@ impl<T> fmt::Debug for WaitFreeSlots<'_, T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct WaitItems<'a, T> {
     consumer: &'a mut Consumer<T>,
+    /// Whether the last poll returned `Pending`: the task is registered,
+    /// and dropping the future withdraws it.
+    pending: bool,
 }
 
 impl<T> Future for WaitItems<'_, T> {
@@ -297,7 +418,19 @@ impl<T> Future for WaitItems<'_, T> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().consumer.poll_items(cx)
+        let this = self.get_mut();
+        let poll = this.consumer.poll_items(cx);
+        this.pending = poll.is_pending();
+        poll
+    }
+}
+
+/// A wait dropped while pending withdraws its task from the ring.
+impl<T> Drop for WaitItems<'_, T> {
+    fn drop(&mut self) {
+        if self.pending {
+            self.consumer.cancel_wait();
+        }
     }
 }
 

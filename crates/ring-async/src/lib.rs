@@ -102,7 +102,10 @@
 //! carried is dropped with it, as with `tokio::sync::mpsc::Sender::send`;
 //! a caller that may give up waiting keeps the future and takes the value
 //! back with [`Push::into_value`]. Each method says so under "Cancel
-//! safety".
+//! safety". A future dropped while pending also withdraws its task from
+//! the ring, so that the other side neither wakes it nor keeps its waker.
+//! [`Push`] and [`Pop`] are fused (`futures::select!` takes them without
+//! `.fuse()`) and panic if polled after they resolved.
 
 #![forbid(unsafe_code)]
 
@@ -144,6 +147,9 @@ pub struct Producer<T> {
     thread_waker: blocking::ThreadWaker,
     /// How long the next wait spins before it registers.
     spinner: Spinner,
+    /// The waker of this side's announcement while it stands (see
+    /// `poll::wait_slow`).
+    standing: Option<std::task::Waker>,
 }
 
 /// The reading end of a ring; see [`channel`].
@@ -171,6 +177,9 @@ pub struct Consumer<T> {
     thread_waker: blocking::ThreadWaker,
     /// How long the next wait spins before it registers.
     spinner: Spinner,
+    /// The waker of this side's announcement while it stands (see
+    /// `poll::wait_slow`).
+    standing: Option<std::task::Waker>,
 }
 
 /// Creates a ring of exactly `capacity` slots and returns its two handles.
@@ -226,11 +235,13 @@ pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>
         inner: producer,
         thread_waker: blocking::ThreadWaker::default(),
         spinner: Spinner::new(spin_policy),
+        standing: None,
     };
     let consumer = Consumer {
         inner: consumer,
         thread_waker: blocking::ThreadWaker::default(),
         spinner: Spinner::new(spin_policy),
+        standing: None,
     };
     (producer, consumer)
 }

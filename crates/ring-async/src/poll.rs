@@ -64,6 +64,26 @@ pub(crate) trait Waiting {
     const SIDE: Side;
     fn ring_state(&self) -> &AsyncState;
     fn spinner(&mut self) -> &mut Spinner;
+    /// The waker of this side's announcement while it stands: set when a
+    /// wait ends `Pending` after a paired registration, taken by the next
+    /// wait that gets past its first attempt.
+    fn standing(&mut self) -> &mut Option<Waker>;
+
+    /// Ends this side's wait for good: a future whose last poll returned
+    /// `Pending` was dropped. Withdraws the announcement and drops the
+    /// registered waker, so that the other side neither wakes a task that
+    /// no longer waits nor keeps its waker alive. No later wait of this
+    /// handle loses a wake-up by it: each announces itself anew.
+    fn cancel_wait(&mut self) {
+        *self.standing() = None;
+        let (mine, _) = self.slots();
+        // Only if it stands: a store into this line, which the other side
+        // loads at every publication, would move it between the cores.
+        if mine.is_announced() {
+            mine.withdraw();
+        }
+        mine.forget();
+    }
 
     /// This side's task slot and the other side's.
     fn slots(&self) -> (&TaskSlot, &TaskSlot) {
@@ -85,6 +105,10 @@ impl<T> Waiting for Producer<T> {
     fn spinner(&mut self) -> &mut Spinner {
         &mut self.spinner
     }
+
+    fn standing(&mut self) -> &mut Option<Waker> {
+        &mut self.standing
+    }
 }
 
 impl<T> Waiting for Consumer<T> {
@@ -96,6 +120,10 @@ impl<T> Waiting for Consumer<T> {
 
     fn spinner(&mut self) -> &mut Spinner {
         &mut self.spinner
+    }
+
+    fn standing(&mut self) -> &mut Option<Waker> {
+        &mut self.standing
     }
 }
 
@@ -129,19 +157,51 @@ pub(crate) fn wait<H: Waiting, R>(
     }
 }
 
-/// The out-of-line part of a wait, after a first attempt failed: a few
-/// quick looks (see [`INLINE_POLLS`]); then, unless the other side was last
-/// seen on this thread (where it cannot act while this task spins), a spin
-/// as the handle's [`Spinner`] says, to catch the other side acting: a few
-/// microseconds at most by default, so that a poll never holds its
-/// executor's thread for long. Then it registers `waker` in its side's
-/// slot and tries once more, as the protocol of `task_slot` requires.
+/// The out-of-line part of a wait, after a first attempt failed.
+///
+/// A poll again with the waker of an announcement that still stands (a
+/// spurious poll, common under `join!` and `select!`) registers the waker
+/// again and looks once more, without announcing: the announcement and its
+/// heavy fence from the poll that made it still hold, so any publication
+/// since then finds it and wakes the registered waker, which wakes this
+/// task. Announcing anew would cost a `membarrier` call per poll, each
+/// interrupting every core that runs a thread of the process. If the flag
+/// was taken meanwhile (even if this load does not see it yet), the taker
+/// wakes the same task.
+///
+/// Otherwise: a few quick looks (see [`INLINE_POLLS`]); then, unless the
+/// other side was last seen on this thread (where it cannot act while this
+/// task spins), a spin as the handle's [`Spinner`] says, to catch the other
+/// side acting: a few microseconds at most by default, so that a poll never
+/// holds its executor's thread for long. Then it registers `waker` in its
+/// side's slot and tries once more, as the protocol of `task_slot`
+/// requires.
 #[inline(never)]
 fn wait_slow<H: Waiting, R>(
     handle: &mut H,
     waker: &Waker,
     mut attempt: impl FnMut(&mut H) -> Option<R>,
 ) -> Result<R, NotReady> {
+    // Kept for reuse below: a waker clone per wait is a reference count
+    // increment at best, an allocation at worst.
+    let standing = handle
+        .standing()
+        .take()
+        .filter(|standing| standing.will_wake(waker));
+    if standing.is_some() && handle.slots().0.is_announced() {
+        // Registered again all the same (no clone: it is the same waker): a
+        // wake that raced with an earlier wait of this handle may have taken
+        // the waker out of the slot without taking this announcement, and
+        // the other side would then find the announcement and wake nobody.
+        // loom found that interleaving.
+        handle.slots().0.register_waker(waker);
+        if let Some(result) = attempt(handle) {
+            handle.slots().0.withdraw();
+            return Ok(result);
+        }
+        *handle.standing() = standing;
+        return Err(NotReady::Registered);
+    }
     if let Some(result) = attempt_again(handle, &mut attempt) {
         return Ok(result);
     }
@@ -170,11 +230,12 @@ fn wait_slow<H: Waiting, R>(
         return Ok(result);
     }
     handle.spinner().slept();
-    Err(if paired {
-        NotReady::Registered
+    if paired {
+        *handle.standing() = Some(standing.unwrap_or_else(|| waker.clone()));
+        Err(NotReady::Registered)
     } else {
-        NotReady::Unpaired
-    })
+        Err(NotReady::Unpaired)
+    }
 }
 
 /// A wait's outcome as a poll's: an unpaired registration asks to be
@@ -237,10 +298,14 @@ impl<T> Producer<T> {
 
     /// Whether the wait for free slots is over, and how.
     fn free_slots_ready(&self) -> Option<Result<usize, Disconnected>> {
+        // The free slots first, then the flag: the consumer's drop marks
+        // itself gone before it frees the slots of the items it drops, so
+        // room made that way is never reported as room.
+        let free = self.inner.free_slots();
         if self.inner.is_disconnected() {
             return Some(Err(Disconnected));
         }
-        match self.inner.free_slots() {
+        match free {
             0 => None,
             free => Some(Ok(free)),
         }

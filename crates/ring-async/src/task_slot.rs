@@ -117,11 +117,25 @@ impl TaskSlot {
         spinner.announce(&self.announcement)
     }
 
+    /// Registers `waker` without announcing: for a poll again while this
+    /// side's announcement stands. Clones the waker only if it differs
+    /// from the one registered.
+    pub(crate) fn register_waker(&self, waker: &Waker) {
+        self.waker.register(waker);
+    }
+
     /// This side's waits have become short (a spin caught the other side):
     /// ends the symmetric mode, so that the other side's publications are
     /// plain again.
     pub(crate) fn relax(&self) {
         self.announcement.relax();
+    }
+
+    /// Whether this side's announcement stands: made and neither taken by
+    /// the other side nor withdrawn. Only this side announces, so a `true`
+    /// may be stale only in that the other side has just taken it.
+    pub(crate) fn is_announced(&self) -> bool {
+        self.announcement.is_announced()
     }
 
     /// The waiting side no longer waits: it found its condition.

@@ -155,3 +155,63 @@ fn a_blocking_push_gets_its_value_back_when_the_consumer_leaves() {
         assert_eq!(pusher.join().unwrap(), Err(PushError(2)));
     });
 }
+
+#[test]
+fn close_wakes_the_pending_side() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel::<u8>(1);
+        let popper = thread::spawn(move || block_on(consumer.pop()));
+        producer.close_channel();
+        assert_eq!(popper.join().unwrap(), Err(PopError));
+    });
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        producer.try_push(1).unwrap();
+        let pusher = thread::spawn(move || block_on(producer.push(2)));
+        consumer.close_channel();
+        assert_eq!(pusher.join().unwrap(), Err(PushError(2)));
+        assert_eq!(consumer.try_pop(), Ok(1));
+    });
+}
+
+/// A pop polled again at once with the same waker (a spurious poll, which
+/// relies on the announcement of the poll before) while the push races
+/// with both polls.
+#[test]
+fn a_spurious_poll_keeps_the_announcement_that_wakes_it() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        let popper = thread::spawn(move || {
+            block_on(async move {
+                let mut pop = std::pin::pin!(consumer.pop());
+                std::future::poll_fn(|cx| match pop.as_mut().poll(cx) {
+                    std::task::Poll::Pending => pop.as_mut().poll(cx),
+                    ready => ready,
+                })
+                .await
+            })
+        });
+        producer.try_push(1).unwrap();
+        assert_eq!(popper.join().unwrap(), Ok(1));
+    });
+}
+
+/// A pop cancelled while pending withdraws its announcement; the next pop
+/// announces itself anew and is woken by a push that races with both.
+#[test]
+fn a_pop_after_a_cancelled_one_is_woken() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        let popper = thread::spawn(move || {
+            let waker = futures::task::noop_waker();
+            let mut cx = std::task::Context::from_waker(&waker);
+            let first = std::pin::pin!(consumer.pop()).poll(&mut cx);
+            match first {
+                std::task::Poll::Ready(item) => item,
+                std::task::Poll::Pending => block_on(consumer.pop()),
+            }
+        });
+        producer.try_push(1).unwrap();
+        assert_eq!(popper.join().unwrap(), Ok(1));
+    });
+}

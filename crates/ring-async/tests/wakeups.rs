@@ -68,11 +68,13 @@ fn pending_push_is_woken_by_a_pop_a_slice_and_a_chunk() {
     let mut cx = Context::from_waker(&waker);
     producer.push_slice(&[1, 2]);
 
-    let mut push = pin!(producer.push(3));
-    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
-    assert_eq!(consumer.try_pop(), Ok(1));
-    assert_eq!(counter.wakes(), 1);
-    assert_eq!(push.poll(&mut cx), Poll::Ready(Ok(())));
+    {
+        let mut push = pin!(producer.push(3));
+        assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+        assert_eq!(consumer.try_pop(), Ok(1));
+        assert_eq!(counter.wakes(), 1);
+        assert_eq!(push.poll(&mut cx), Poll::Ready(Ok(())));
+    }
 
     assert_eq!(producer.poll_free_slots(&mut cx), Poll::Pending);
     assert_eq!(consumer.pop_slice(&mut [0; 1]), 1);
@@ -93,26 +95,27 @@ fn a_future_polled_again_with_another_waker_wakes_the_latest() {
     let (first, first_waker) = CountingWaker::new();
     let (second, second_waker) = CountingWaker::new();
 
-    let mut pop = pin!(consumer.pop());
-    assert_eq!(
-        pop.as_mut().poll(&mut Context::from_waker(&first_waker)),
-        Poll::Pending
-    );
-    assert_eq!(
-        pop.as_mut().poll(&mut Context::from_waker(&second_waker)),
-        Poll::Pending
-    );
-    producer.try_push(1).unwrap();
-    assert_eq!((first.wakes(), second.wakes()), (0, 1));
-    assert_eq!(
-        pop.poll(&mut Context::from_waker(&second_waker)),
-        Poll::Ready(Ok(1))
-    );
+    {
+        let mut pop = pin!(consumer.pop());
+        assert_eq!(
+            pop.as_mut().poll(&mut Context::from_waker(&first_waker)),
+            Poll::Pending
+        );
+        assert_eq!(
+            pop.as_mut().poll(&mut Context::from_waker(&second_waker)),
+            Poll::Pending
+        );
+        producer.try_push(1).unwrap();
+        assert_eq!((first.wakes(), second.wakes()), (0, 1));
+        assert_eq!(
+            pop.poll(&mut Context::from_waker(&second_waker)),
+            Poll::Ready(Ok(1))
+        );
+    }
 
     // The same for a push.
-    let mut push = pin!(producer.push(2));
     assert_eq!(
-        push.as_mut().poll(&mut Context::from_waker(&first_waker)),
+        pin!(producer.push(2)).poll(&mut Context::from_waker(&first_waker)),
         Poll::Ready(Ok(()))
     );
     let mut push = pin!(producer.push(3));
@@ -154,14 +157,16 @@ fn consumer_drop_wakes_a_pending_push_which_gets_its_value_back() {
     let (counter, waker) = CountingWaker::new();
     let mut cx = Context::from_waker(&waker);
     producer.try_push(String::from("first")).unwrap();
-    let mut push = pin!(producer.push(String::from("second")));
-    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
-    drop(consumer);
-    assert_eq!(counter.wakes(), 1);
-    assert_eq!(
-        push.poll(&mut cx),
-        Poll::Ready(Err(PushError(String::from("second"))))
-    );
+    {
+        let mut push = pin!(producer.push(String::from("second")));
+        assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+        drop(consumer);
+        assert_eq!(counter.wakes(), 1);
+        assert_eq!(
+            push.poll(&mut cx),
+            Poll::Ready(Err(PushError(String::from("second"))))
+        );
+    }
     assert_eq!(
         producer.poll_free_slots(&mut cx),
         Poll::Ready(Err(Disconnected))
@@ -176,8 +181,9 @@ fn a_dropped_handle_releases_its_registered_waker() {
         consumer.poll_pop(&mut Context::from_waker(&waker)),
         Poll::Pending
     );
-    // The ring holds a clone of the waker while the consumer waits ...
-    assert_eq!(std::sync::Arc::strong_count(&counter), 3);
+    // The ring holds a clone of the waker while the consumer waits (and
+    // the consumer another, to tell a spurious poll) ...
+    assert_eq!(std::sync::Arc::strong_count(&counter), 4);
     drop(consumer);
     // ... and none once the consumer is gone, so a task cannot be kept
     // alive by its own ring.
@@ -336,5 +342,88 @@ fn sink_flush_fails_only_when_items_were_lost() {
         producer.feed(1).await.unwrap();
         drop(consumer);
         assert_eq!(producer.flush().await, Err(Disconnected), "1 was dropped unread");
+    });
+}
+
+#[test]
+fn a_cancelled_pop_or_push_withdraws_its_task() {
+    let (mut producer, mut consumer) = channel(1);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    let references = std::sync::Arc::strong_count(&counter);
+
+    let mut pop = Box::pin(consumer.pop());
+    assert_eq!(pop.as_mut().poll(&mut cx), Poll::Pending);
+    assert!(std::sync::Arc::strong_count(&counter) > references, "registered");
+    drop(pop); // Another branch of a `select!` won.
+    assert_eq!(std::sync::Arc::strong_count(&counter), references, "waker kept");
+    producer.try_push(1).unwrap();
+    assert_eq!(counter.wakes(), 0, "a cancelled pop was woken");
+
+    let mut push = Box::pin(producer.push(2));
+    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(std::pin::Pin::into_inner(push).into_value(), Some(2));
+    assert_eq!(std::sync::Arc::strong_count(&counter), references, "waker kept");
+    assert_eq!(consumer.try_pop(), Ok(1));
+    assert_eq!(counter.wakes(), 0, "a cancelled push was woken");
+
+    for wait in 0..2 {
+        if wait == 0 {
+            let mut items = Box::pin(consumer.wait_items());
+            assert_eq!(items.as_mut().poll(&mut cx), Poll::Pending);
+        } else {
+            producer.try_push(3).unwrap();
+            let mut slots = Box::pin(producer.wait_free_slots());
+            assert_eq!(slots.as_mut().poll(&mut cx), Poll::Pending);
+        }
+        assert_eq!(std::sync::Arc::strong_count(&counter), references);
+    }
+    assert_eq!(consumer.try_pop(), Ok(3));
+    assert_eq!(counter.wakes(), 0, "a cancelled wait was woken");
+}
+
+#[test]
+fn a_later_pop_after_a_cancelled_one_is_still_woken() {
+    let (mut producer, mut consumer) = channel(1);
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    let mut cancelled = Box::pin(consumer.pop());
+    assert_eq!(cancelled.as_mut().poll(&mut cx), Poll::Pending);
+    drop(cancelled);
+    let mut pop = pin!(consumer.pop());
+    assert_eq!(pop.as_mut().poll(&mut cx), Poll::Pending);
+    producer.try_push(1).unwrap();
+    assert_eq!(counter.wakes(), 1);
+    assert_eq!(pop.poll(&mut cx), Poll::Ready(Ok(1)));
+}
+
+#[test]
+#[should_panic(expected = "`Pop` polled after it completed")]
+fn a_pop_polled_after_it_completed_panics() {
+    let (mut producer, mut consumer) = channel(2);
+    producer.push_slice(&[1, 2]);
+    let (_counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    let mut pop = pin!(consumer.pop());
+    assert_eq!(pop.as_mut().poll(&mut cx), Poll::Ready(Ok(1)));
+    let _ = pop.poll(&mut cx); // Would pop 2 silently.
+}
+
+#[test]
+fn pop_and_push_go_into_select_without_fuse() {
+    futures::executor::block_on(async {
+        let (mut producer, mut consumer) = channel(1);
+        let mut never = futures::future::pending::<()>();
+        let mut push = producer.push(1);
+        futures::select! {
+            pushed = push => assert_eq!(pushed, Ok(())),
+            () = never => unreachable!(),
+        }
+        drop(push);
+        let mut pop = consumer.pop();
+        futures::select! {
+            popped = pop => assert_eq!(popped, Ok(1)),
+            () = never => unreachable!(),
+        }
     });
 }

@@ -328,6 +328,8 @@ impl LightFence {
 /// ```
 #[must_use = "a `false` means the barrier may not pair with earlier light fences"]
 pub fn heavy() -> bool {
+    // Relaxed: a statistic, ordered with nothing.
+    HEAVY_FENCES.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
     #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
     match membarrier::heavy() {
         membarrier::Outcome::Barrier => return true,
@@ -342,6 +344,28 @@ pub fn heavy() -> bool {
     #[cfg(not(loom))]
     fence(Ordering::SeqCst);
     true
+}
+
+/// How many heavy fences the process has issued (see [`heavy_fence_count`]).
+/// A plain atomic even under loom: a statistic, never a synchronization.
+static HEAVY_FENCES: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// How many times [`heavy`] has run in this process, by every ring and
+/// flavour: each is a `membarrier` system call where it is available, and
+/// interrupts every core that runs a thread of the process. For tests and
+/// diagnostics: a wait should issue at most one, however often its future
+/// is polled.
+///
+/// # Examples
+///
+/// ```
+/// let before = ring_core::fence::heavy_fence_count();
+/// let _ = ring_core::fence::heavy();
+/// assert!(ring_core::fence::heavy_fence_count() > before);
+/// ```
+pub fn heavy_fence_count() -> usize {
+    // Relaxed: a statistic.
+    HEAVY_FENCES.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Decides, once per process, whether the heavy half can use `membarrier`.

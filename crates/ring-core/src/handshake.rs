@@ -379,8 +379,10 @@ impl WaiterFlag {
     }
 
     /// Whether a waiter has announced itself and not yet been taken or
-    /// withdrawn; for assertions and debugging, as the answer may be stale
-    /// as soon as it is returned.
+    /// withdrawn. To anyone but the waiter, the answer may be stale as soon
+    /// as it is returned; the waiter itself learns from it whether its
+    /// announcement may still stand (a `true` may miss that a waker has
+    /// just taken it, and then that waker wakes it).
     ///
     /// # Examples
     ///

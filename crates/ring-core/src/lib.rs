@@ -18,9 +18,10 @@
 //! ```
 //!
 //! All the `unsafe` code of the workspace lives in this crate: in
-//! `storage.rs` (the allocation), `shared.rs` (the slot accesses) and
-//! `chunks.rs` (calls to them). The
-//! flavour crates are `#![forbid(unsafe_code)]`.
+//! `storage.rs` (the allocation), `shared.rs` (the slot accesses), and the
+//! calls to them in `chunks.rs` and in the single-item push, pop and peek
+//! of `producer.rs` and `consumer.rs`; plus the `membarrier` system call in
+//! `fence.rs`. The flavour crates are `#![forbid(unsafe_code)]`.
 //!
 //! # The protocol
 //!

@@ -97,8 +97,18 @@ impl<T, W: WaitState> Producer<T, W> {
         if self.is_disconnected() {
             return Err(TryPushError::Disconnected(value));
         }
-        if (!CACHE_HEAD || self.tail == self.full_at.get()) && self.reload_full_at() == self.tail {
-            return Err(TryPushError::Full(value));
+        if !CACHE_HEAD || self.tail == self.full_at.get() {
+            if self.reload_full_at() == self.tail {
+                return Err(TryPushError::Full(value));
+            }
+            // The consumer's drop frees the slots of the items it drops
+            // only after it marks itself gone, so room found by this reload
+            // may be such slots: look at the flag again, after the reload's
+            // Acquire, so that a push waiting on a full ring gets its value
+            // back rather than writing it into a ring nobody reads.
+            if self.is_disconnected() {
+                return Err(TryPushError::Disconnected(value));
+            }
         }
         // SAFETY: we are the producer and `tail` is a free slot: the
         // consumer's release of it was acquired in `reload_full_at`, now
@@ -158,11 +168,10 @@ impl<T, W: WaitState> Producer<T, W> {
     /// assert_eq!(consumer.try_pop(), Ok(11));
     /// ```
     pub fn write_chunk_uninit(&mut self, max: usize) -> WriteChunkUninit<'_, T, W> {
-        let len = if self.is_disconnected() {
-            0
-        } else {
-            self.free_slots_at_least(max).min(max)
-        };
+        let free = self.free_slots_at_least(max).min(max);
+        // The flag after the free slots, as in `try_push`: the consumer's
+        // drop marks itself gone before it frees any slot.
+        let len = if self.is_disconnected() { 0 } else { free };
         WriteChunkUninit::new(self, len)
     }
 
