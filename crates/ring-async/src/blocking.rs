@@ -23,7 +23,7 @@ impl Wake for Unparker {
 
 /// A handle's waker for the thread it last blocked on, kept so that
 /// blocking again on the same thread registers the same waker, which the
-/// ring's `AtomicWaker` then does not clone.
+/// ring's `WakerSlot` then does not clone.
 #[derive(Default)]
 pub(crate) struct ThreadWaker(Option<(ThreadId, Waker)>);
 

@@ -6,9 +6,10 @@
 //! Each side has a [`TaskSlot`]. A side that finds the ring empty (the
 //! consumer) or full (the producer) runs [`TaskSlot::register`]:
 //!
-//! 1. It registers the waker of its task in the slot's `AtomicWaker`
-//!    (which clones the waker only when it differs from the one stored, so
-//!    a task polled again with the same waker pays no clone).
+//! 1. It registers the waker of its task in the slot's `WakerSlot`
+//!    (ring-core's, which clones the waker only when it differs from the
+//!    one stored, so a task polled again with the same waker pays no clone,
+//!    and which keeps working after a waker whose `clone` panicked).
 //! 2. It announces itself on the slot's [`WaiterFlag`]: a `Release` store,
 //!    then the heavy half of ring-core's asymmetric fence.
 //! 3. Its caller checks the ring and the other side's drop again. If either
@@ -32,7 +33,7 @@
 //! before the `Release` store that its `Acquire` compare-exchange read.
 //! A task polled again with another waker registers the new one before it
 //! announces itself anew, so the latest waker is the one woken:
-//! `AtomicWaker` hands a wake that races with a registration to the waker
+//! `WakerSlot` hands a wake that races with a registration to the waker
 //! being registered.
 //!
 //! # The hot path
@@ -50,13 +51,13 @@ use ring_core::spin::Spinner;
 
 use std::sync::atomic::Ordering;
 
-use crate::sync::AtomicWaker;
+use ring_core::waker_slot::WakerSlot;
 
 /// One side's slot: its announcement and the waker to wake.
 #[derive(Debug, Default)]
 pub(crate) struct TaskSlot {
     announcement: WaiterFlag,
-    waker: AtomicWaker,
+    waker: WakerSlot,
     /// A mark of the thread on which this side last had to wait or last
     /// woke the other side (see [`current_thread_mark`]), or 0 before
     /// either. Only a hint for whether spinning can help, never for

@@ -427,3 +427,32 @@ fn pop_and_push_go_into_select_without_fuse() {
         }
     });
 }
+
+/// A waker whose `clone` panics (its `wake` and `drop` do nothing).
+fn waker_whose_clone_panics() -> std::task::Waker {
+    use std::task::{RawWaker, RawWakerVTable};
+    fn clone(_: *const ()) -> RawWaker {
+        panic!("this waker's clone panics");
+    }
+    fn nothing(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, nothing, nothing, nothing);
+    // SAFETY: the vtable's functions ignore the data pointer, which is never
+    // dereferenced.
+    unsafe { std::task::Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) }
+}
+
+#[test]
+fn a_waker_whose_clone_panicked_does_not_lose_later_wake_ups() {
+    let (mut producer, mut consumer) = channel(1);
+    let bad = waker_whose_clone_panics();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        consumer.poll_pop(&mut Context::from_waker(&bad))
+    }));
+    assert!(panicked.is_err(), "the clone's panic reaches the poll");
+    let (counter, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Pending);
+    producer.try_push(1).unwrap();
+    assert_eq!(counter.wakes(), 1, "the wake-up was lost");
+    assert_eq!(consumer.poll_pop(&mut cx), Poll::Ready(Ok(1)));
+}

@@ -137,6 +137,9 @@ pub mod spin;
 mod storage;
 mod sync;
 mod wait_state;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod waker_slot;
 
 pub use chunks::{ReadChunk, ReadChunkIntoIter, WriteChunkUninit};
 pub use consumer::Consumer;

@@ -288,3 +288,48 @@ fn waiter_flag_asked_to_leave_the_symmetric_mode_never_misses_both_ways() {
         });
     });
 }
+
+/// A waker that counts its wake-ups, for the waker slot's models.
+struct CountingWake(AtomicUsize);
+
+impl std::task::Wake for CountingWake {
+    fn wake(self: StdArc<Self>) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A registration racing with a wake: the wake is never lost. Either the
+/// waker registered is woken (by the wake, or by the registration that saw
+/// the wake under way), or the wake came first and found nothing, and the
+/// waker is still in the slot for the next one. A second registration of
+/// another waker then races with a second wake the same way.
+#[test]
+fn waker_slot_never_loses_a_wake_racing_with_a_registration() {
+    loom::model(|| {
+        let slot = loom::sync::Arc::new(ring_core::waker_slot::WakerSlot::default());
+        let first = StdArc::new(CountingWake(AtomicUsize::new(0)));
+        let second = StdArc::new(CountingWake(AtomicUsize::new(0)));
+        let waking = {
+            let slot = loom::sync::Arc::clone(&slot);
+            thread::spawn(move || {
+                slot.wake();
+                slot.wake();
+            })
+        };
+        slot.register(&std::task::Waker::from(StdArc::clone(&first)));
+        slot.register(&std::task::Waker::from(StdArc::clone(&second)));
+        waking.join().unwrap();
+        let left = slot.take();
+        let woken = first.0.load(Ordering::Relaxed) + second.0.load(Ordering::Relaxed);
+        // Two wakes and two registrations: every registration is either
+        // woken or still waiting in the slot (only the latest can be).
+        assert!(woken >= 1 || left.is_some(), "a wake was lost");
+        if left.is_none() {
+            assert!(
+                second.0.load(Ordering::Relaxed) >= 1,
+                "the latest waker was not woken (first woken {} times)",
+                first.0.load(Ordering::Relaxed)
+            );
+        }
+    });
+}
