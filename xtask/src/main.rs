@@ -21,8 +21,9 @@
 //!   (installs cargo-fuzz when missing).
 //! - `soak [--items N]`: `N` items (default 10^9) through each flavour,
 //!   every one checked, with the rate of each.
-//! - `verify-long [--seeds N] [--fuzz-time SECS] [--items N]`: the long
-//!   runs: the full soak, long fuzzing, Miri over many seeds.
+//! - `verify-long [--seeds N] [--fuzz-time SECS] [--items N] [--rounds N]`:
+//!   the long runs: the full soak, the ping-pong stress tests, long
+//!   fuzzing, Miri over many seeds.
 //! - `bench [--quick] [--filter PATTERN] [--reps N] [--seed N]
 //!   [--baseline FILE] [--from FILE]`: the
 //!   benchmark matrix and its comparison report in `target/bench-report/`.
@@ -48,7 +49,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <test | lint | tests | msrv | package | loom | miri | tsan | asan \
                      | fuzz [--time SECS] | soak [--items N] \
-                     | verify-long [--seeds N] [--fuzz-time SECS] [--items N] \
+                     | verify-long [--seeds N] [--fuzz-time SECS] [--items N] [--rounds N] \
                      | bench [--quick] [--filter PATTERN] [--reps N] [--seed N] [--baseline FILE] [--from FILE]>";
 
 fn main() -> ExitCode {

@@ -4,16 +4,28 @@
 
 use std::thread;
 
-use ring_park::{PopError, channel};
+use ring_park::{PopError, SpinPolicy, channel_with};
 use test_support::{scaled, with_watchdog};
 
-/// Echoes 100 000 values (fewer under Miri) through two rings of capacity
-/// 1, then checks that the echo side's drop ends the stream.
+/// Echoes values through two rings of capacity 1, then checks that the
+/// echo side's drop ends the stream: once without spinning (every wait
+/// parks) and once with the default policy. `RING_STRESS_ROUNDS` sets the
+/// values per run (`cargo xtask verify-long` runs millions); 100 000 by
+/// default, fewer under Miri.
 pub fn capacity_one_ping_pong() {
-    with_watchdog(|| {
-        let count = scaled(100_000) as u64;
-        let (mut ping_producer, mut ping_consumer) = channel(1);
-        let (mut pong_producer, mut pong_consumer) = channel(1);
+    let count = std::env::var("RING_STRESS_ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .unwrap_or(scaled(100_000) as u64);
+    for policy in [SpinPolicy::NEVER, SpinPolicy::default()] {
+        ping_pong(count, policy);
+    }
+}
+
+fn ping_pong(count: u64, policy: SpinPolicy) {
+    with_watchdog(move || {
+        let (mut ping_producer, mut ping_consumer) = channel_with(1, policy);
+        let (mut pong_producer, mut pong_consumer) = channel_with(1, policy);
         let echo = thread::spawn(move || {
             for value in ping_consumer.iter() {
                 pong_producer.push(value).unwrap();
