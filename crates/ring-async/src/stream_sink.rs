@@ -131,7 +131,10 @@ impl<T> Sink<T> for Producer<T> {
         })
     }
 
-    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Disconnected>> {
+    fn poll_close(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), Disconnected>> {
         self.close_channel();
         self.poll_flush(cx)
     }

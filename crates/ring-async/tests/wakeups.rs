@@ -341,7 +341,11 @@ fn sink_flush_fails_only_when_items_were_lost() {
         let (mut producer, consumer) = channel(4);
         producer.feed(1).await.unwrap();
         drop(consumer);
-        assert_eq!(producer.flush().await, Err(Disconnected), "1 was dropped unread");
+        assert_eq!(
+            producer.flush().await,
+            Err(Disconnected),
+            "1 was dropped unread"
+        );
     });
 }
 
@@ -354,16 +358,27 @@ fn a_cancelled_pop_or_push_withdraws_its_task() {
 
     let mut pop = Box::pin(consumer.pop());
     assert_eq!(pop.as_mut().poll(&mut cx), Poll::Pending);
-    assert!(std::sync::Arc::strong_count(&counter) > references, "registered");
+    assert!(
+        std::sync::Arc::strong_count(&counter) > references,
+        "registered"
+    );
     drop(pop); // Another branch of a `select!` won.
-    assert_eq!(std::sync::Arc::strong_count(&counter), references, "waker kept");
+    assert_eq!(
+        std::sync::Arc::strong_count(&counter),
+        references,
+        "waker kept"
+    );
     producer.try_push(1).unwrap();
     assert_eq!(counter.wakes(), 0, "a cancelled pop was woken");
 
     let mut push = Box::pin(producer.push(2));
     assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
     assert_eq!(std::pin::Pin::into_inner(push).into_value(), Some(2));
-    assert_eq!(std::sync::Arc::strong_count(&counter), references, "waker kept");
+    assert_eq!(
+        std::sync::Arc::strong_count(&counter),
+        references,
+        "waker kept"
+    );
     assert_eq!(consumer.try_pop(), Ok(1));
     assert_eq!(counter.wakes(), 0, "a cancelled push was woken");
 

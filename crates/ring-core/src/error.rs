@@ -84,7 +84,9 @@ impl<T> fmt::Display for TryPushError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Full(_) => f.write_str("pushing into a full ring"),
-            Self::Disconnected(_) => f.write_str("pushing into a disconnected ring (closed or gone)"),
+            Self::Disconnected(_) => {
+                f.write_str("pushing into a disconnected ring (closed or gone)")
+            }
         }
     }
 }
@@ -189,7 +191,9 @@ impl fmt::Display for TryPopError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("popping from an empty ring"),
-            Self::Disconnected => f.write_str("popping from an empty, disconnected ring (closed or gone)"),
+            Self::Disconnected => {
+                f.write_str("popping from an empty, disconnected ring (closed or gone)")
+            }
         }
     }
 }

@@ -169,27 +169,26 @@ impl WakerSlot {
         // Release: the cell's new content is visible to the waker's Acquire
         // of the idle state. Acquire on failure: the waker set WAKING, and
         // we take the waker below.
-        let woken = match self.state.compare_exchange(
-            REGISTERING,
-            0,
-            Ordering::Release,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => None,
-            Err(state) => {
-                debug_assert_eq!(state, REGISTERING | WAKING);
-                // SAFETY: REGISTERING is still ours; the waker left the cell
-                // to us.
-                let woken = unsafe { self.waker.with(Option::take) };
-                // A read-modify-write, not a plain store: it must come after
-                // the waker's `fetch_or` in the state's modification order
-                // (loom found a lost wake with a store, which its model let
-                // a second wake's `fetch_or` read past). Release: our access
-                // to the cell happens before the next owner's.
-                self.state.swap(0, Ordering::AcqRel);
-                woken
-            }
-        };
+        let woken =
+            match self
+                .state
+                .compare_exchange(REGISTERING, 0, Ordering::Release, Ordering::Acquire)
+            {
+                Ok(_) => None,
+                Err(state) => {
+                    debug_assert_eq!(state, REGISTERING | WAKING);
+                    // SAFETY: REGISTERING is still ours; the waker left the cell
+                    // to us.
+                    let woken = unsafe { self.waker.with(Option::take) };
+                    // A read-modify-write, not a plain store: it must come after
+                    // the waker's `fetch_or` in the state's modification order
+                    // (loom found a lost wake with a store, which its model let
+                    // a second wake's `fetch_or` read past). Release: our access
+                    // to the cell happens before the next owner's.
+                    self.state.swap(0, Ordering::AcqRel);
+                    woken
+                }
+            };
         // The slot is consistent again: user code may run, and panic.
         if let Some(woken) = woken {
             woken.wake();

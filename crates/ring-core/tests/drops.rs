@@ -133,11 +133,18 @@ fn panicking_destructor_while_the_consumer_drops_first() {
     }
     let result = catch_unwind(AssertUnwindSafe(move || drop(consumer)));
     assert!(result.is_err(), "the panic reaches the dropping thread");
-    assert!(producer.is_disconnected(), "the consumer is gone all the same");
+    assert!(
+        producer.is_disconnected(),
+        "the consumer is gone all the same"
+    );
     assert_eq!(drop_count(&drops), 2, "dropped up to the panicking item");
     assert!(producer.has_undeliverable_items());
     drop(producer);
-    assert_eq!(drop_count(&drops), 4, "the ring's drop takes the rest, once");
+    assert_eq!(
+        drop_count(&drops),
+        4,
+        "the ring's drop takes the rest, once"
+    );
 }
 
 #[test]

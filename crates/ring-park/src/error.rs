@@ -79,7 +79,9 @@ impl<T> fmt::Display for PushTimeoutError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Timeout(_) => f.write_str("timed out waiting for space in a full ring"),
-            Self::Disconnected(_) => f.write_str("pushing into a disconnected ring (closed or gone)"),
+            Self::Disconnected(_) => {
+                f.write_str("pushing into a disconnected ring (closed or gone)")
+            }
         }
     }
 }
@@ -144,7 +146,9 @@ impl fmt::Display for PopTimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Timeout => f.write_str("timed out waiting for an item in an empty ring"),
-            Self::Disconnected => f.write_str("popping from an empty, disconnected ring (closed or gone)"),
+            Self::Disconnected => {
+                f.write_str("popping from an empty, disconnected ring (closed or gone)")
+            }
         }
     }
 }
