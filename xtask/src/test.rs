@@ -55,6 +55,20 @@ pub fn lint() -> Result<(), String> {
         ]),
     )?;
     run_step(
+        "clippy (ring-async's tokio feature)",
+        cargo().args([
+            "clippy",
+            "-p",
+            "ring-async",
+            "--all-targets",
+            "--features",
+            "tokio",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run_step(
         "clippy (ablation builds)",
         ablation_cargo().args(["clippy", "-p", "ring-core", "--", "-D", "warnings"]),
     )?;
@@ -100,6 +114,18 @@ pub fn lint() -> Result<(), String> {
 /// The tests and doctests of every crate, and of the ablation builds.
 pub fn tests() -> Result<(), String> {
     run_step("tests and doctests", cargo().args(["test", "--workspace"]))?;
+    run_step(
+        "tests of ring-async's tokio feature",
+        cargo().args([
+            "test",
+            "-p",
+            "ring-async",
+            "--features",
+            "tokio",
+            "--test",
+            "coop",
+        ]),
+    )?;
     run_step(
         "tests of the ablation builds",
         ablation_cargo().args(["test", "-p", "ring-core", "--tests"]),

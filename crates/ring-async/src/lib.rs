@@ -107,6 +107,17 @@
 //! [`Push`] and [`Pop`] are fused (`futures::select!` takes them without
 //! `.fuse()`) and panic if polled after they resolved.
 
+//! # Cooperative scheduling
+//!
+//! A consumer that always finds an item never returns `Pending`, so a
+//! loop such as `while let Ok(x) = consumer.pop().await` would keep its
+//! executor's thread from every other task. With the `tokio` feature,
+//! every poll of this crate's futures, `Stream` and `Sink` takes part in
+//! tokio's cooperative budget, as tokio's own channels do: once the task
+//! has spent its budget, the poll returns `Pending` and the task yields.
+//! Without the feature, ring-async depends on no runtime; on other
+//! executors, yield by hand now and then if the ring may never run empty.
+
 #![forbid(unsafe_code)]
 
 mod blocking;

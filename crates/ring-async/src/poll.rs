@@ -238,6 +238,26 @@ fn wait_slow<H: Waiting, R>(
     }
 }
 
+/// Runs the poll `poll` within tokio's cooperative budget when the `tokio`
+/// feature is on: once the task's budget is spent, it returns `Pending`
+/// (having asked to be polled again) without looking at the ring, and a
+/// poll that returns `Ready` spends one unit. Outside a tokio runtime, and
+/// without the feature, it is `poll` itself.
+#[inline(always)]
+fn cooperative<R>(cx: &mut Context<'_>, poll: impl FnOnce(&mut Context<'_>) -> Poll<R>) -> Poll<R> {
+    #[cfg(feature = "tokio")]
+    {
+        let budget = std::task::ready!(tokio::task::coop::poll_proceed(cx));
+        let outcome = poll(cx);
+        if outcome.is_ready() {
+            budget.made_progress();
+        }
+        outcome
+    }
+    #[cfg(not(feature = "tokio"))]
+    poll(cx)
+}
+
 /// A wait's outcome as a poll's: an unpaired registration asks to be
 /// polled again at once, since there is no timer to look again later.
 #[inline(always)]
@@ -293,7 +313,7 @@ impl<T> Producer<T> {
         cx: &mut Context<'_>,
         value: &mut Option<T>,
     ) -> Poll<Result<(), PushError<T>>> {
-        into_poll(self.wait_push(cx.waker(), value), cx)
+        cooperative(cx, |cx| into_poll(self.wait_push(cx.waker(), value), cx))
     }
 
     /// Whether the wait for free slots is over, and how.
@@ -337,8 +357,10 @@ impl<T> Producer<T> {
     /// ```
     #[inline]
     pub fn poll_free_slots(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, Disconnected>> {
-        let outcome = wait(self, cx.waker(), |producer| producer.free_slots_ready());
-        into_poll(outcome, cx)
+        cooperative(cx, |cx| {
+            let outcome = wait(self, cx.waker(), |producer| producer.free_slots_ready());
+            into_poll(outcome, cx)
+        })
     }
 }
 
@@ -378,7 +400,7 @@ impl<T> Consumer<T> {
     /// ```
     #[inline(always)]
     pub fn poll_pop(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, PopError>> {
-        into_poll(self.wait_pop(cx.waker()), cx)
+        cooperative(cx, |cx| into_poll(self.wait_pop(cx.waker()), cx))
     }
 
     /// Waits for an item: `Ok` with the item, or with the error once the
@@ -429,7 +451,9 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn poll_items(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, PopError>> {
-        let outcome = wait(self, cx.waker(), Self::items_ready);
-        into_poll(outcome, cx)
+        cooperative(cx, |cx| {
+            let outcome = wait(self, cx.waker(), Self::items_ready);
+            into_poll(outcome, cx)
+        })
     }
 }
