@@ -24,6 +24,12 @@ struct Run<F: Flavour, I: Item> {
     consumer: Option<F::Consumer<I>>,
     /// The values in the ring as the consumer sees them, oldest first.
     model: VecDeque<u64>,
+    /// A side closed the channel with `close_channel` (or a `Sink` close).
+    closed: bool,
+    /// The consumer closed the channel or is gone.
+    consumer_closed: bool,
+    /// The consumer's drop dropped items it had not popped.
+    dropped_unread: bool,
     /// Items a leaked chunk iterator moved out whose slots the consumer has
     /// not published yet: the producer still counts them as taken.
     unpublished: usize,
@@ -49,6 +55,9 @@ impl<F: Flavour, I: Item> Run<F, I> {
             producer: Some(producer),
             consumer: Some(consumer),
             model: VecDeque::new(),
+            closed: false,
+            consumer_closed: false,
+            dropped_unread: false,
             unpublished: 0,
             next: 0,
             created: 0,
@@ -68,6 +77,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
                 // The rest of the input runs on a new ring.
                 let (producer, consumer) = F::channel(self.capacity);
                 (self.producer, self.consumer) = (Some(producer), Some(consumer));
+                (self.closed, self.consumer_closed, self.dropped_unread) = (false, false, false);
             }
             self.check_drops(operation);
         }
@@ -96,6 +106,19 @@ impl<F: Flavour, I: Item> Run<F, I> {
     fn create(&mut self, value: u64) -> I {
         self.created += 1;
         I::new(value)
+    }
+
+    /// Whether both handles live and neither closed the channel.
+    fn connected(&self) -> bool {
+        self.producer.is_some() && self.consumer.is_some() && !self.closed
+    }
+
+    /// Whether some item pushed will never be popped, as
+    /// `has_undeliverable_items` says from the producer's view (which counts
+    /// the slots of a leaked iterator's reads as taken until published).
+    fn undeliverable(&self) -> bool {
+        let taken = self.model.len() + self.unpublished;
+        self.dropped_unread || (self.consumer_closed && taken > 0)
     }
 
     /// Free slots as the producer sees them.
@@ -153,11 +176,27 @@ impl<F: Flavour, I: Item> Run<F, I> {
                 assert_eq!(seen, expected, "peek");
             }
             Operation::ConsumerView if consumer_alive => self.check_consumer_view("ConsumerView"),
+            Operation::CloseProducer if producer_alive => {
+                F::close_producer(self.producer.as_mut().unwrap());
+                self.closed = true;
+                self.check_producer_view("CloseProducer");
+            }
+            Operation::CloseConsumer if consumer_alive => {
+                F::close_consumer(self.consumer.as_mut().unwrap());
+                self.closed = true;
+                self.consumer_closed = true;
+                self.check_consumer_view("CloseConsumer");
+            }
             Operation::DropProducer => self.producer = None,
             Operation::DropConsumer => {
                 self.consumer = None;
-                // The consumer's drop publishes what a leaked iterator took.
+                // The consumer's drop publishes what a leaked iterator took,
+                // and drops the items in the ring at once.
                 self.unpublished = 0;
+                self.consumer_closed = true;
+                self.dropped_unread |= !self.model.is_empty();
+                self.expected_drops += self.model.len();
+                self.model.clear();
             }
             _ => {} // The operation's handle is gone.
         }
@@ -167,7 +206,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
         let value = self.fresh(1)[0];
         let item = self.create(value);
         let free = self.free_for_producer();
-        let consumer_alive = self.consumer.is_some();
+        let consumer_alive = self.connected();
         match F::try_push(self.producer.as_mut().unwrap(), item) {
             Ok(()) => {
                 assert!(
@@ -197,7 +236,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
         let value = self.fresh(1)[0];
         let item = self.create(value);
         let free = self.free_for_producer();
-        let consumer_alive = self.consumer.is_some();
+        let consumer_alive = self.connected();
         match F::waiting_push(self.producer.as_mut().unwrap(), item, style) {
             Waited::Done(returned) => {
                 assert!(
@@ -239,11 +278,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
     fn push_slice(&mut self, count: usize) {
         let values = self.fresh(count);
         let free = self.free_for_producer();
-        let expected = if self.consumer.is_some() {
-            free.min(count)
-        } else {
-            0
-        };
+        let expected = if self.connected() { free.min(count) } else { 0 };
         match I::push_slice::<F>(self.producer.as_mut().unwrap(), &values) {
             Some(pushed) => {
                 assert_eq!(
@@ -260,7 +295,8 @@ impl<F: Flavour, I: Item> Run<F, I> {
 
     fn write_chunk(&mut self, max: usize, written: usize, committed: usize) {
         let free = self.free_for_producer();
-        let len = free.min(max);
+        // Nothing once the channel is disconnected.
+        let len = if self.connected() { free.min(max) } else { 0 };
         let written = written.min(len);
         let committed = committed.min(written);
         // Items that own memory are written only where they are committed:
@@ -293,9 +329,10 @@ impl<F: Flavour, I: Item> Run<F, I> {
         let free = self.free_for_producer();
         let values = self.fresh(available);
         let items: Vec<I> = values.iter().map(|&value| self.create(value)).collect();
+        let room = if self.connected() { free.min(max) } else { 0 };
         let chunk = F::write_chunk_uninit(self.producer.as_mut().unwrap(), max);
         let pushed = chunk.fill_from_iter(items);
-        assert_eq!(pushed, free.min(max).min(available), "fill_from_iter");
+        assert_eq!(pushed, room.min(available), "fill_from_iter");
         // The iterator dropped the items it did not push.
         self.expected_drops += available - pushed;
         self.model.extend(&values[..pushed]);
@@ -307,7 +344,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
         self.unpublished = 0;
         match self.model.pop_front() {
             Some(value) => Ok(value),
-            None if self.producer.is_none() => Err(TryPopError::Disconnected),
+            None if !self.connected() => Err(TryPopError::Disconnected),
             None => Err(TryPopError::Empty),
         }
     }
@@ -339,13 +376,20 @@ impl<F: Flavour, I: Item> Run<F, I> {
 
     fn ready_slots(&mut self, style: u8) {
         let free = self.free_for_producer();
-        let consumer_alive = self.consumer.is_some();
+        let connected = self.connected();
         let Some(readiness) = F::ready_slots(self.producer.as_mut().unwrap(), style) else {
             return;
         };
         let expected = match readiness {
-            _ if !consumer_alive => Readiness::Disconnected,
-            Readiness::Flushed => Readiness::Flushed,
+            Readiness::Flushed { closed, .. } => {
+                // A close closes the channel first, then reports as a flush.
+                self.closed |= closed;
+                Readiness::Flushed {
+                    closed,
+                    delivered: !self.undeliverable(),
+                }
+            }
+            _ if !connected => Readiness::Disconnected,
             _ if free == 0 => Readiness::Pending,
             _ => Readiness::Ready(free),
         };
@@ -360,7 +404,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
         // iterator took.
         self.unpublished = 0;
         let expected = match self.model.len() {
-            0 if self.producer.is_none() => Readiness::Disconnected,
+            0 if !self.connected() => Readiness::Disconnected,
             0 => Readiness::Pending,
             items => Readiness::Ready(items),
         };
@@ -455,7 +499,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
             len: taken,
             is_empty: taken == 0,
             is_full: taken == self.capacity,
-            is_disconnected: self.consumer.is_none(),
+            is_disconnected: !self.connected(),
         };
         let (view, free) = F::producer_view(producer);
         assert_eq!(view, expected, "the producer's view at {at}");
@@ -472,7 +516,7 @@ impl<F: Flavour, I: Item> Run<F, I> {
             len: self.model.len(),
             is_empty: self.model.is_empty(),
             is_full: self.model.len() == self.capacity,
-            is_disconnected: self.producer.is_none(),
+            is_disconnected: !self.connected(),
         };
         let view = F::consumer_view(consumer);
         assert_eq!(view, expected, "the consumer's view at {at}");

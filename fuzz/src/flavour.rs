@@ -33,12 +33,15 @@ pub enum Waited<T> {
 pub enum Readiness {
     /// This many slots (or items) are there, at least one.
     Ready(usize),
-    /// `Sink::poll_flush` or `poll_close` succeeded: the consumer is there.
-    Flushed,
     /// Not yet: the task would be woken later.
     Pending,
-    /// The other side is gone (and, for items, the ring is drained).
+    /// The other side is gone or a side closed the channel (and, for items,
+    /// the ring is drained).
     Disconnected,
+    /// `Sink::poll_flush` (`closed` false) or `poll_close` (`closed` true)
+    /// returned, `delivered` telling whether it reported that no item sent
+    /// is lost.
+    Flushed { closed: bool, delivered: bool },
 }
 
 /// One ring flavour, as the driver sees it. The shared operations have the
@@ -58,6 +61,10 @@ pub trait Flavour {
     fn try_push<T>(producer: &mut Self::Producer<T>, value: T) -> Result<(), TryPushError<T>>;
     /// `producer.push_slice(items)`.
     fn push_slice<T: Copy>(producer: &mut Self::Producer<T>, items: &[T]) -> usize;
+    /// `producer.close_channel()`.
+    fn close_producer<T>(producer: &mut Self::Producer<T>);
+    /// `consumer.close_channel()`.
+    fn close_consumer<T>(consumer: &mut Self::Consumer<T>);
     /// `producer.write_chunk_uninit(max)`.
     fn write_chunk_uninit<T>(
         producer: &mut Self::Producer<T>,
@@ -112,6 +119,14 @@ macro_rules! shared_operations {
 
         fn push_slice<T: Copy>(producer: &mut Self::Producer<T>, items: &[T]) -> usize {
             producer.push_slice(items)
+        }
+
+        fn close_producer<T>(producer: &mut Self::Producer<T>) {
+            producer.close_channel();
+        }
+
+        fn close_consumer<T>(consumer: &mut Self::Consumer<T>) {
+            consumer.close_channel();
         }
 
         fn write_chunk_uninit<T>(

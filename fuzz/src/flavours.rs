@@ -215,8 +215,10 @@ impl Flavour for Async {
                     sink.poll_close(&mut context)
                 };
                 return Some(match polled {
-                    Poll::Ready(Ok(())) => Readiness::Flushed,
-                    Poll::Ready(Err(_)) => Readiness::Disconnected,
+                    Poll::Ready(delivered) => Readiness::Flushed {
+                        closed: flush_or_close == 3,
+                        delivered: delivered.is_ok(),
+                    },
                     Poll::Pending => Readiness::Pending,
                 });
             }

@@ -104,4 +104,8 @@ pub enum Operation {
     ConsumerView,
     DropProducer,
     DropConsumer,
+    /// `producer.close_channel()`.
+    CloseProducer,
+    /// `consumer.close_channel()`.
+    CloseConsumer,
 }

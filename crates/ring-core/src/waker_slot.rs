@@ -14,8 +14,8 @@
 //!
 //! # The protocol
 //!
-//! `state` holds two bits. [`REGISTERING`] is set by the registering side
-//! while it writes the cell, and gives it the cell alone. [`WAKING`] is set
+//! `state` holds two bits. `REGISTERING` is set by the registering side
+//! while it writes the cell, and gives it the cell alone. `WAKING` is set
 //! by the waking side: if the cell was free, the waker owns it until it has
 //! taken the waker out and clears the bit; if a registration was under way,
 //! the bit tells the registering side, when it leaves, to take the waker it
