@@ -16,14 +16,24 @@ const REQUIRED: [(&str, Option<&str>); 3] = [
     ("LICENSE-APACHE", Some("LICENSE-APACHE")),
 ];
 
+/// Where cargo's verification builds go, relative to the workspace root.
+const VERIFY_TARGET_DIR: &str = "target/package-verify";
+
 /// Packages the ring crates and verifies that each package builds, that
 /// each carries its README and the licences, and that no shipped test
 /// needs the unpublished `test-support` crate.
 pub fn check() -> Result<(), String> {
+    forget_stale_extractions()?;
     let mut command = cargo();
     // A dirty tree is allowed so that the check also runs before a commit;
-    // CI runs it on a clean checkout.
-    command.args(["package", "--allow-dirty"]);
+    // CI runs it on a clean checkout. The verification builds get a target
+    // directory of their own, emptied first (see `forget_stale_extractions`).
+    command.args([
+        "package",
+        "--allow-dirty",
+        "--target-dir",
+        VERIFY_TARGET_DIR,
+    ]);
     for package in RING_CRATES {
         command.args(["-p", package]);
     }
@@ -33,7 +43,7 @@ pub fn check() -> Result<(), String> {
     for package in RING_CRATES {
         let files = listed_files(package)?;
         let unpacked = root
-            .join("target")
+            .join(VERIFY_TARGET_DIR)
             .join("package")
             .join(format!("{package}-{version}"));
         for (wanted, same_as) in REQUIRED {
@@ -94,4 +104,49 @@ fn same_bytes(packaged: &Path, original: &Path) -> Result<(), String> {
             original.display()
         ))
     }
+}
+
+/// Removes what earlier packaging runs extracted of the ring crates.
+///
+/// Cargo's verification build reads the sibling packages from a temporary
+/// registry in `target/package`, and extracts each into
+/// `$CARGO_HOME/registry/src/-<hash of that path>/<crate>-<version>`. It
+/// extracts only if that directory is missing, and the version does not
+/// change between commits, so a second run from the same checkout path
+/// built against the ring-core of the first run: the check failed on a
+/// clean clone with a new ring-core API, against an old one.
+///
+/// The verification builds have the same blind spot (cargo fingerprints a
+/// registry crate by name, version and source, not content), so their
+/// target directory is emptied too.
+fn forget_stale_extractions() -> Result<(), String> {
+    let builds = workspace_root().join(VERIFY_TARGET_DIR);
+    if builds.is_dir() {
+        std::fs::remove_dir_all(&builds)
+            .map_err(|error| format!("cannot remove {}: {error}", builds.display()))?;
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let sources = cargo_home.join("registry").join("src");
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return Ok(()); // Nothing extracted yet.
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    for registry in registries.flatten() {
+        // Local registries (cargo's temporary one among them) have no name:
+        // their directory is `-<hash>`. crates.io's is never touched.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for package in RING_CRATES {
+            let extracted = registry.path().join(format!("{package}-{version}"));
+            if extracted.is_dir() {
+                std::fs::remove_dir_all(&extracted)
+                    .map_err(|error| format!("cannot remove {}: {error}", extracted.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
