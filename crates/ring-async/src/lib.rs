@@ -207,6 +207,7 @@ pub struct Consumer<T> {
 /// assert_eq!(producer.capacity(), 3);
 /// assert_eq!(consumer.capacity(), 3);
 /// ```
+#[must_use = "dropping a handle disconnects the channel"]
 pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
     channel_with(capacity, SpinPolicy::default())
 }
@@ -237,6 +238,7 @@ pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
 /// assert_eq!(producer.spin_policy(), SpinPolicy::LOW_LATENCY);
 /// assert_eq!(consumer.spin_policy(), SpinPolicy::LOW_LATENCY);
 /// ```
+#[must_use = "dropping a handle disconnects the channel"]
 pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>, Consumer<T>) {
     // The waiter flags of the ring's state decide, when they are made,
     // whether the asymmetric fence can use `membarrier` (see

@@ -66,7 +66,7 @@ fn pending_push_is_woken_by_a_pop_a_slice_and_a_chunk() {
     let (mut producer, mut consumer) = channel(2);
     let (counter, waker) = CountingWaker::new();
     let mut cx = Context::from_waker(&waker);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
 
     {
         let mut push = pin!(producer.push(3));
@@ -228,7 +228,7 @@ fn waiting_for_items_publishes_the_reads_of_a_leaked_chunk_iterator() {
     let (mut producer, mut consumer) = channel(2);
     let (counter, waker) = CountingWaker::new();
     let mut cx = Context::from_waker(&waker);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
     let mut items = consumer.read_chunk(2).into_iter();
     assert_eq!((items.next(), items.next()), (Some(1), Some(2)));
     std::mem::forget(items);
@@ -252,7 +252,7 @@ fn the_stream_ends_once_the_producer_is_gone_and_the_ring_drained() {
     let (mut producer, mut consumer) = channel(4);
     let (_counter, waker) = CountingWaker::new();
     let mut cx = Context::from_waker(&waker);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
     assert_eq!(consumer.size_hint(), (2, None));
     drop(producer);
     assert_eq!(consumer.size_hint(), (2, Some(2)));
@@ -416,7 +416,7 @@ fn a_later_pop_after_a_cancelled_one_is_still_woken() {
 #[should_panic(expected = "`Pop` polled after it completed")]
 fn a_pop_polled_after_it_completed_panics() {
     let (mut producer, mut consumer) = channel(2);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
     let (_counter, waker) = CountingWaker::new();
     let mut cx = Context::from_waker(&waker);
     let mut pop = pin!(consumer.pop());

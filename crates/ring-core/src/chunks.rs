@@ -138,6 +138,7 @@ impl<'a, T, W: WaitState> WriteChunkUninit<'a, T, W> {
     /// assert_eq!(pushed, 3);
     /// assert_eq!(consumer.try_iter().collect::<String>(), "abc");
     /// ```
+    #[must_use = "the items of the iterator that did not fit were dropped; the count says how many went in"]
     pub fn fill_from_iter<I: IntoIterator<Item = T>>(self, items: I) -> usize {
         let mut filled = PublishOnExit {
             producer: self.producer,
@@ -166,6 +167,7 @@ impl<'a, T, W: WaitState> WriteChunkUninit<'a, T, W> {
     /// assert_eq!(producer.write_chunk_uninit(2).fill_from_slice(&[1, 2, 3]), 2);
     /// assert_eq!(consumer.len(), 2);
     /// ```
+    #[must_use = "items that did not fit were not pushed; the count says how many went in"]
     pub fn fill_from_slice(mut self, items: &[T]) -> usize
     where
         T: Copy,

@@ -132,6 +132,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// assert_eq!(consumer.try_pop(), Ok(3));
     /// ```
     #[inline]
+    #[must_use = "only the first `count` elements of `out` were written"]
     pub fn pop_slice(&mut self, out: &mut [T]) -> usize
     where
         T: Copy,
@@ -165,6 +166,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// chunk.commit(2);
     /// assert_eq!(consumer.try_pop(), Ok(3));
     /// ```
+    #[must_use = "a read chunk does nothing until its items are read and committed"]
     pub fn read_chunk(&mut self, max: usize) -> ReadChunk<'_, T, W> {
         self.publish_leaked_reads();
         let len = self.items_at_least(max).min(max);

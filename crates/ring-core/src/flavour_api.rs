@@ -117,6 +117,7 @@ macro_rules! impl_flavour_api {
             /// assert_eq!(out, [1, 2, 3, 0]);
             /// ```
             #[inline]
+            #[must_use = "items that did not fit were not pushed; the count says how many went in"]
             pub fn push_slice(&mut self, items: &[T]) -> usize
             where
                 T: Copy,
@@ -139,6 +140,7 @@ macro_rules! impl_flavour_api {
             /// assert_eq!(consumer.try_pop(), Ok(10));
             /// ```
             #[inline]
+            #[must_use = "a write chunk does nothing until it is filled and committed"]
             pub fn write_chunk_uninit(&mut self, max: usize) -> WriteChunkUninit<'_, T> {
                 self.inner.write_chunk_uninit(max)
             }
@@ -306,6 +308,7 @@ macro_rules! impl_flavour_api {
             /// assert_eq!(out, [1, 2]);
             /// ```
             #[inline]
+            #[must_use = "only the first `count` elements of `out` were written"]
             pub fn pop_slice(&mut self, out: &mut [T]) -> usize
             where
                 T: Copy,
@@ -327,6 +330,7 @@ macro_rules! impl_flavour_api {
             /// assert_eq!(consumer.try_pop(), Ok(3));
             /// ```
             #[inline]
+            #[must_use = "a read chunk does nothing until its items are read and committed"]
             pub fn read_chunk(&mut self, max: usize) -> ReadChunk<'_, T> {
                 self.inner.read_chunk(max)
             }

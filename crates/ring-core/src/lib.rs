@@ -165,6 +165,7 @@ use sync::Arc;
 /// producer.try_push("one".to_string()).unwrap();
 /// assert_eq!(consumer.try_pop().as_deref(), Ok("one"));
 /// ```
+#[must_use = "dropping a handle disconnects the channel"]
 pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
     channel_with_state(capacity)
 }
@@ -182,6 +183,7 @@ pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
 /// let (producer, _consumer) = ring_core::channel_with_state::<u8, ()>(8);
 /// assert_eq!(producer.capacity(), 8);
 /// ```
+#[must_use = "dropping a handle disconnects the channel"]
 pub fn channel_with_state<T, W: WaitState>(capacity: usize) -> (Producer<T, W>, Consumer<T, W>) {
     let shared = Arc::new(Shared::new(capacity));
     (Producer::new(Arc::clone(&shared)), Consumer::new(shared))

@@ -134,6 +134,7 @@ impl<T, W: WaitState> Producer<T, W> {
     /// assert_eq!(out, [1, 2, 3, 0]);
     /// ```
     #[inline]
+    #[must_use = "items that did not fit were not pushed; the count says how many went in"]
     pub fn push_slice(&mut self, items: &[T]) -> usize
     where
         T: Copy,
@@ -167,6 +168,7 @@ impl<T, W: WaitState> Producer<T, W> {
     /// assert_eq!(consumer.try_pop(), Ok(10));
     /// assert_eq!(consumer.try_pop(), Ok(11));
     /// ```
+    #[must_use = "a write chunk does nothing until it is filled and committed"]
     pub fn write_chunk_uninit(&mut self, max: usize) -> WriteChunkUninit<'_, T, W> {
         let free = self.free_slots_at_least(max).min(max);
         // The flag after the free slots, as in `try_push`: the consumer's

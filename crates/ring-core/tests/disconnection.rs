@@ -13,7 +13,7 @@ use ring_core::{TryPopError, channel};
 #[test]
 fn chunks_and_slices_write_nothing_once_the_consumer_is_gone() {
     let (mut producer, consumer) = channel(8);
-    producer.push_slice(&[1, 2, 3, 4]);
+    assert_eq!(producer.push_slice(&[1, 2, 3, 4]), 4);
     drop(consumer);
     assert_eq!(producer.write_chunk_uninit(8).len(), 0);
     assert_eq!(producer.write_chunk_uninit(8).fill_from_iter(10..20), 0);
@@ -24,7 +24,7 @@ fn chunks_and_slices_write_nothing_once_the_consumer_is_gone() {
 #[test]
 fn producer_close_lets_the_consumer_drain_then_disconnects_both() {
     let (mut producer, mut consumer) = channel(4);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
     producer.close_channel();
     producer.close_channel(); // A second close changes nothing.
     assert!(producer.is_disconnected());
@@ -42,7 +42,7 @@ fn producer_close_lets_the_consumer_drain_then_disconnects_both() {
 #[test]
 fn consumer_close_refuses_pushes_and_keeps_the_items_poppable() {
     let (mut producer, mut consumer) = channel(4);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
     consumer.close_channel();
     consumer.close_channel();
     assert!(producer.is_disconnected());
@@ -58,14 +58,14 @@ fn consumer_close_refuses_pushes_and_keeps_the_items_poppable() {
 #[test]
 fn the_producer_learns_whether_everything_was_delivered() {
     let (mut producer, mut consumer) = channel(4);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
     assert!(!producer.has_undeliverable_items(), "the consumer is there");
     consumer.read_chunk(2).commit_all();
     drop(consumer);
     assert!(!producer.has_undeliverable_items(), "every item was popped");
 
     let (mut producer, consumer) = channel(4);
-    producer.push_slice(&[1, 2]);
+    assert_eq!(producer.push_slice(&[1, 2]), 2);
     drop(consumer);
     assert!(producer.is_empty(), "the consumer's drop freed the slots");
     assert!(producer.has_undeliverable_items(), "it dropped two unread");

@@ -200,9 +200,10 @@ fn read_chunk_commit_and_iteration_drop_what_they_take() {
 fn leaked_read_chunk_iterator_does_not_double_drop() {
     let drops = Arc::new(AtomicUsize::new(0));
     let (mut producer, mut consumer) = channel(4);
-    producer
+    let pushed = producer
         .write_chunk_uninit(4)
         .fill_from_iter((0..4).map(|value| Tracked::new(value, &drops)));
+    assert_eq!(pushed, 4);
     let mut items = consumer.read_chunk(4).into_iter();
     let first = items.next().unwrap();
     std::mem::forget(items);

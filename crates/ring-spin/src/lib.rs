@@ -79,6 +79,7 @@ pub struct Consumer<T> {
 /// assert_eq!(producer.capacity(), 3);
 /// assert_eq!(consumer.capacity(), 3);
 /// ```
+#[must_use = "dropping a handle disconnects the channel"]
 pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
     let (producer, consumer) = ring_core::channel(capacity);
     (Producer { inner: producer }, Consumer { inner: consumer })
