@@ -48,9 +48,8 @@ impl<T> Producer<T> {
     #[inline]
     pub fn push(&mut self, value: T) -> Push<'_, T> {
         Push {
-            producer: self,
+            producer: Lent::new(self),
             value: Some(value),
-            pending: false,
         }
     }
 
@@ -81,8 +80,7 @@ impl<T> Producer<T> {
     #[inline]
     pub fn wait_free_slots(&mut self) -> WaitFreeSlots<'_, T> {
         WaitFreeSlots {
-            producer: self,
-            pending: false,
+            producer: Lent::new(self),
         }
     }
 }
@@ -117,8 +115,8 @@ impl<T> Consumer<T> {
     #[inline]
     pub fn pop(&mut self) -> Pop<'_, T> {
         Pop {
-            consumer: self,
-            state: PopState::Unfinished { pending: false },
+            consumer: Lent::new(self),
+            finished: false,
         }
     }
 
@@ -150,8 +148,7 @@ impl<T> Consumer<T> {
     #[inline]
     pub fn wait_items(&mut self) -> WaitItems<'_, T> {
         WaitItems {
-            consumer: self,
-            pending: false,
+            consumer: Lent::new(self),
         }
     }
 }
@@ -169,12 +166,9 @@ impl<T> Consumer<T> {
 /// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Push<'a, T> {
-    producer: &'a mut Producer<T>,
+    producer: Lent<'a, Producer<T>>,
     /// The value until it is in the ring or handed back.
     value: Option<T>,
-    /// Whether the last poll returned `Pending`: the task is registered,
-    /// and dropping the future withdraws it.
-    pending: bool,
 }
 
 impl<T> Push<'_, T> {
@@ -194,8 +188,8 @@ impl<T> Push<'_, T> {
     /// assert_eq!((&mut push).now_or_never(), None); // The ring is full.
     /// assert_eq!(push.into_value(), Some(2));
     /// ```
-    pub fn into_value(mut self) -> Option<T> {
-        self.value.take()
+    pub fn into_value(self) -> Option<T> {
+        self.value
     }
 }
 
@@ -208,9 +202,9 @@ impl<T> Future for Push<'_, T> {
         if this.value.is_none() {
             panic!("`Push` polled after it completed");
         }
-        let poll = this.producer.poll_push_value(cx, &mut this.value);
-        this.pending = poll.is_pending();
-        poll
+        let value = &mut this.value;
+        this.producer
+            .poll(|producer| producer.poll_push_value(cx, value))
     }
 }
 
@@ -236,23 +230,13 @@ impl<T> FusedFuture for Push<'_, T> {
     }
 }
 
-/// A push dropped while it waits withdraws its task from the ring: the
-/// consumer's next pop neither wakes it nor keeps its waker.
-impl<T> Drop for Push<'_, T> {
-    fn drop(&mut self) {
-        if self.pending {
-            self.producer.cancel_wait();
-        }
-    }
-}
-
 // The value is never pinned: it moves into the ring or back to the caller.
 impl<T> Unpin for Push<'_, T> {}
 
 impl<T> fmt::Debug for Push<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Push")
-            .field("producer", &self.producer)
+            .field("producer", &*self.producer.handle)
             .field("pending", &self.value.is_some())
             .finish()
     }
@@ -272,18 +256,9 @@ impl<T> fmt::Debug for Push<'_, T> {
 /// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Pop<'a, T> {
-    consumer: &'a mut Consumer<T>,
-    state: PopState,
-}
-
-/// Where a [`Pop`] stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PopState {
-    /// Not resolved yet; `pending` if the last poll returned `Pending` (the
-    /// task is registered, and dropping the future withdraws it).
-    Unfinished { pending: bool },
+    consumer: Lent<'a, Consumer<T>>,
     /// Resolved: polling again would pop another item, so it panics.
-    Finished,
+    finished: bool,
 }
 
 impl<T> Future for Pop<'_, T> {
@@ -292,14 +267,11 @@ impl<T> Future for Pop<'_, T> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if this.state == PopState::Finished {
+        if this.finished {
             panic!("`Pop` polled after it completed");
         }
-        let poll = this.consumer.poll_pop(cx);
-        this.state = match poll {
-            Poll::Ready(_) => PopState::Finished,
-            Poll::Pending => PopState::Unfinished { pending: true },
-        };
+        let poll = this.consumer.poll(|consumer| consumer.poll_pop(cx));
+        this.finished = poll.is_ready();
         poll
     }
 }
@@ -323,24 +295,14 @@ impl<T> Future for Pop<'_, T> {
 /// ```
 impl<T> FusedFuture for Pop<'_, T> {
     fn is_terminated(&self) -> bool {
-        self.state == PopState::Finished
-    }
-}
-
-/// A pop dropped while it waits withdraws its task from the ring: the
-/// producer's next push neither wakes it nor keeps its waker.
-impl<T> Drop for Pop<'_, T> {
-    fn drop(&mut self) {
-        if self.state == (PopState::Unfinished { pending: true }) {
-            self.consumer.cancel_wait();
-        }
+        self.finished
     }
 }
 
 impl<T> fmt::Debug for Pop<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pop")
-            .field("consumer", &self.consumer)
+            .field("consumer", &*self.consumer.handle)
             .finish()
     }
 }
@@ -358,10 +320,7 @@ impl<T> fmt::Debug for Pop<'_, T> {
 /// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct WaitFreeSlots<'a, T> {
-    producer: &'a mut Producer<T>,
-    /// Whether the last poll returned `Pending`: the task is registered,
-    /// and dropping the future withdraws it.
-    pending: bool,
+    producer: Lent<'a, Producer<T>>,
 }
 
 impl<T> Future for WaitFreeSlots<'_, T> {
@@ -369,26 +328,16 @@ impl<T> Future for WaitFreeSlots<'_, T> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let poll = this.producer.poll_free_slots(cx);
-        this.pending = poll.is_pending();
-        poll
-    }
-}
-
-/// A wait dropped while pending withdraws its task from the ring.
-impl<T> Drop for WaitFreeSlots<'_, T> {
-    fn drop(&mut self) {
-        if self.pending {
-            self.producer.cancel_wait();
-        }
+        self.get_mut()
+            .producer
+            .poll(|producer| producer.poll_free_slots(cx))
     }
 }
 
 impl<T> fmt::Debug for WaitFreeSlots<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitFreeSlots")
-            .field("producer", &self.producer)
+            .field("producer", &*self.producer.handle)
             .finish()
     }
 }
@@ -407,10 +356,7 @@ impl<T> fmt::Debug for WaitFreeSlots<'_, T> {
 /// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct WaitItems<'a, T> {
-    consumer: &'a mut Consumer<T>,
-    /// Whether the last poll returned `Pending`: the task is registered,
-    /// and dropping the future withdraws it.
-    pending: bool,
+    consumer: Lent<'a, Consumer<T>>,
 }
 
 impl<T> Future for WaitItems<'_, T> {
@@ -418,26 +364,51 @@ impl<T> Future for WaitItems<'_, T> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let poll = this.consumer.poll_items(cx);
-        this.pending = poll.is_pending();
-        poll
-    }
-}
-
-/// A wait dropped while pending withdraws its task from the ring.
-impl<T> Drop for WaitItems<'_, T> {
-    fn drop(&mut self) {
-        if self.pending {
-            self.consumer.cancel_wait();
-        }
+        self.get_mut()
+            .consumer
+            .poll(|consumer| consumer.poll_items(cx))
     }
 }
 
 impl<T> fmt::Debug for WaitItems<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitItems")
-            .field("consumer", &self.consumer)
+            .field("consumer", &*self.consumer.handle)
             .finish()
+    }
+}
+
+/// A handle lent to one of this crate's futures, with whether the future's
+/// last poll returned `Pending`. The four futures share it, so that each
+/// withdraws its task from the ring the same way when dropped while
+/// pending: the other side then neither wakes it nor keeps its waker.
+struct Lent<'a, H: Waiting> {
+    handle: &'a mut H,
+    /// Whether the last poll returned `Pending`: the task is registered.
+    pending: bool,
+}
+
+impl<'a, H: Waiting> Lent<'a, H> {
+    fn new(handle: &'a mut H) -> Self {
+        Self {
+            handle,
+            pending: false,
+        }
+    }
+
+    /// Polls the handle through `poll`, noting whether it is pending.
+    #[inline(always)]
+    fn poll<R>(&mut self, poll: impl FnOnce(&mut H) -> Poll<R>) -> Poll<R> {
+        let outcome = poll(self.handle);
+        self.pending = outcome.is_pending();
+        outcome
+    }
+}
+
+impl<H: Waiting> Drop for Lent<'_, H> {
+    fn drop(&mut self) {
+        if self.pending {
+            self.handle.cancel_wait();
+        }
     }
 }

@@ -286,8 +286,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// assert!(consumer.try_pop().unwrap_err().is_disconnected());
     /// ```
     pub fn close_channel(&mut self) {
-        if !self.shared.is_gone(CONSUMER_GONE) {
-            self.shared.mark_gone(CONSUMER_GONE);
+        if self.shared.mark_gone(CONSUMER_GONE) {
             self.shared.wait_state.after_consumer_drop();
         }
     }
@@ -433,6 +432,9 @@ impl<T, W: WaitState> Drop for Consumer<T, W> {
         // the destructors run.
         self.shared.mark_gone(CONSUMER_GONE);
         self.shared.wait_state.after_consumer_drop();
+        // Counted through a first chunk, then dropped through a second: the
+        // mark below must be set between the two, and a chunk borrows the
+        // whole consumer.
         let unread = self.read_chunk(usize::MAX).len();
         if unread > 0 {
             // Set before the slots are freed, so that a producer that finds

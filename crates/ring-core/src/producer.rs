@@ -289,10 +289,9 @@ impl<T, W: WaitState> Producer<T, W> {
     /// assert!(consumer.try_pop().unwrap_err().is_disconnected());
     /// ```
     pub fn close_channel(&mut self) {
-        if !self.shared.is_gone(PRODUCER_GONE) {
-            // Release (in `mark_gone`): the last tail store comes before,
-            // so a consumer that sees the flag sees every item.
-            self.shared.mark_gone(PRODUCER_GONE);
+        // Release (in `mark_gone`): the last tail store comes before, so a
+        // consumer that sees the flag sees every item.
+        if self.shared.mark_gone(PRODUCER_GONE) {
             self.shared.wait_state.after_producer_drop();
         }
     }

@@ -115,8 +115,11 @@ impl<T, W> Shared<T, W> {
     /// `Release`: everything the dropping side did before (its last index
     /// store in particular) happens before the other side's `Acquire` load
     /// of the flag in [`Self::is_gone`].
-    pub(crate) fn mark_gone(&self, side: u8) {
-        self.gone.fetch_or(side, Ordering::Release);
+    ///
+    /// Returns whether the bits were not all set before, so that a side
+    /// closing the channel twice tells the flavour once.
+    pub(crate) fn mark_gone(&self, side: u8) -> bool {
+        self.gone.fetch_or(side, Ordering::Release) & side != side
     }
 
     /// Whether any of the `gone` bits in `side` is set.

@@ -91,27 +91,31 @@ impl Drop for PanicsOnDrop {
     }
 }
 
+/// Pushes a `PanicsOnDrop` item of `value` into a ring that has room.
+fn push_panicking(
+    producer: &mut ring_core::Producer<PanicsOnDrop>,
+    value: u64,
+    drops: &Arc<AtomicUsize>,
+) {
+    producer
+        .try_push(PanicsOnDrop {
+            value,
+            drops: Arc::clone(drops),
+        })
+        .unwrap_or_else(|_| panic!("ring full"));
+}
+
 #[test]
 fn panicking_destructors_while_the_ring_drops() {
     let drops = Arc::new(AtomicUsize::new(0));
     let (mut producer, mut consumer) = channel(4);
     // Wrap the indices, so that the leftovers span both runs of slots.
     for value in [0, 2, 4] {
-        producer
-            .try_push(PanicsOnDrop {
-                value,
-                drops: Arc::clone(&drops),
-            })
-            .unwrap_or_else(|_| panic!("ring full"));
+        push_panicking(&mut producer, value, &drops);
         drop(consumer.try_pop());
     }
     for value in [1, 2, 4, 6] {
-        producer
-            .try_push(PanicsOnDrop {
-                value,
-                drops: Arc::clone(&drops),
-            })
-            .unwrap_or_else(|_| panic!("ring full"));
+        push_panicking(&mut producer, value, &drops);
     }
     drop(producer);
     let result = catch_unwind(AssertUnwindSafe(move || drop(consumer)));
@@ -124,12 +128,7 @@ fn panicking_destructor_while_the_consumer_drops_first() {
     let drops = Arc::new(AtomicUsize::new(0));
     let (mut producer, consumer) = channel(4);
     for value in [0, 1, 2, 4] {
-        producer
-            .try_push(PanicsOnDrop {
-                value,
-                drops: Arc::clone(&drops),
-            })
-            .unwrap_or_else(|_| panic!("ring full"));
+        push_panicking(&mut producer, value, &drops);
     }
     let result = catch_unwind(AssertUnwindSafe(move || drop(consumer)));
     assert!(result.is_err(), "the panic reaches the dropping thread");
@@ -152,12 +151,7 @@ fn panicking_destructor_in_a_read_chunk_commit() {
     let drops = Arc::new(AtomicUsize::new(0));
     let (mut producer, mut consumer) = channel(4);
     for value in [0, 1, 2, 4] {
-        producer
-            .try_push(PanicsOnDrop {
-                value,
-                drops: Arc::clone(&drops),
-            })
-            .unwrap_or_else(|_| panic!("ring full"));
+        push_panicking(&mut producer, value, &drops);
     }
     let result = catch_unwind(AssertUnwindSafe(|| consumer.read_chunk(4).commit(3)));
     assert!(result.is_err());
