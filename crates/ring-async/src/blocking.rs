@@ -47,12 +47,6 @@ impl std::fmt::Debug for ThreadWaker {
     }
 }
 
-/// How long a blocked thread sleeps at most when its registration could
-/// not be vouched for (a failing `membarrier`, see ring-core's `fence`);
-/// it then looks again. ring-park naps the same.
-#[cfg(not(loom))]
-const UNPAIRED_NAP: std::time::Duration = std::time::Duration::from_millis(1);
-
 /// Drives a wait to completion on the current thread: parks between waits
 /// of `wait`, which spin as the handle's spinner says and then register
 /// the thread's waker. A wake-up may be spurious and `park` may return
@@ -74,10 +68,12 @@ fn block_on<H, S, R>(
     }
 }
 
-/// Parks for at most [`UNPAIRED_NAP`].
+/// Parks for at most a nap (see `nap_timer`), when the registration could
+/// not be vouched for (a failing `membarrier`, see ring-core's `fence`);
+/// the caller then looks again. ring-park naps the same.
 #[cfg(not(loom))]
 fn park_briefly() {
-    thread::park_timeout(UNPAIRED_NAP);
+    thread::park_timeout(crate::nap_timer::NAP);
 }
 
 /// loom's heavy fence always pairs, so this is never reached there.

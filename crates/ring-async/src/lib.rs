@@ -123,6 +123,8 @@
 mod blocking;
 mod error;
 mod future_types;
+#[cfg(not(loom))]
+mod nap_timer;
 mod poll;
 mod stream_sink;
 mod sync;

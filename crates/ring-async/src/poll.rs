@@ -258,18 +258,32 @@ fn cooperative<R>(cx: &mut Context<'_>, poll: impl FnOnce(&mut Context<'_>) -> P
     poll(cx)
 }
 
-/// A wait's outcome as a poll's: an unpaired registration asks to be
-/// polled again at once, since there is no timer to look again later.
+/// A wait's outcome as a poll's: an unpaired registration asks the nap
+/// timer to wake the task soon, so that it looks again (see `nap_timer`).
 #[inline(always)]
 fn into_poll<R>(outcome: Result<R, NotReady>, cx: &Context<'_>) -> Poll<R> {
     match outcome {
         Ok(result) => Poll::Ready(result),
         Err(NotReady::Registered) => Poll::Pending,
         Err(NotReady::Unpaired) => {
-            cx.waker().wake_by_ref();
+            wake_soon(cx.waker());
             Poll::Pending
         }
     }
+}
+
+/// Has `waker` woken after a nap.
+#[cfg(not(loom))]
+#[cold]
+fn wake_soon(waker: &Waker) {
+    crate::nap_timer::wake_after_nap(waker);
+}
+
+/// loom's heavy fence always pairs with the flags the flavours make, so
+/// this is never reached there.
+#[cfg(loom)]
+fn wake_soon(_: &Waker) {
+    unreachable!("loom's heavy fence always pairs");
 }
 
 impl<T> Producer<T> {

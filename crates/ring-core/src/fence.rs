@@ -35,14 +35,21 @@
 //! The choice is made once per process: the heavy half decides it before
 //! its first use, and the light half is a mere compiler fence only after
 //! `membarrier` was registered successfully, from when on the heavy half of
-//! every thread issues `membarrier`. Should a `membarrier` call fail after
-//! the registration, [`heavy`] returns `false`: it cannot vouch for the
-//! light fences that were compiler fences, so its caller must not sleep
-//! without a timeout on its strength. [`light`] and the [`LightFence`]s
-//! made after the failure are full fences; a [`LightFence`] captures the
-//! choice when it is made, for hot paths that keep it beside their own data
-//! (every ring's waiter flags do), so one made before stays a compiler
-//! fence, which is sound for the reason given there.
+//! every thread issues `membarrier`.
+//!
+//! # When `membarrier` fails after its registration
+//!
+//! A call can still fail later (`ENOMEM`, a seccomp filter installed after
+//! the registration, a restored checkpoint). The process then stops using
+//! it for good: the failing call is never issued again, [`light`] and every
+//! [`LightFence`] made from then on are full fences, and
+//! [`heavy_pairing_with`] such a fence is a full fence too, which pairs
+//! with it. [`heavy`] and [`heavy_pairing_with`] a [`LightFence`] made
+//! before the failure return `false`: that light half stays a compiler
+//! fence, which nothing pairs with any more, so the caller must not sleep
+//! without a timeout on their strength. The rings' waiter flags then switch
+//! themselves to full fences on both sides (see
+//! [`WaiterFlag`](crate::handshake::WaiterFlag)).
 //!
 //! # Turning `membarrier` off
 //!
@@ -56,7 +63,7 @@
 
 #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
 mod membarrier {
-    use core::sync::atomic::{AtomicBool, Ordering};
+    use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::OnceLock;
 
     use crossbeam_utils::CachePadded;
@@ -75,10 +82,15 @@ mod membarrier {
     /// allow; one that still sees a cleared `true` is covered by the failing
     /// heavy fence reporting `false`.
     static ACTIVE: CachePadded<AtomicBool> = CachePadded::new(AtomicBool::new(false));
+    /// How many `membarrier` calls the process made, the registration
+    /// included. A statistic, ordered with nothing: `Relaxed`.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     /// Whether registration succeeded, decided by the first heavy fence.
     static REGISTERED: OnceLock<bool> = OnceLock::new();
 
     fn membarrier(command: libc::c_int) -> bool {
+        // Relaxed: a statistic (see `CALLS`).
+        CALLS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: `membarrier` takes two integers and touches no memory of
         // ours; an unsupported command only returns an error.
         let result = unsafe { libc::syscall(libc::SYS_membarrier, command, 0, 0) };
@@ -121,16 +133,30 @@ mod membarrier {
     /// Issues the heavy half through `membarrier` when registered. A
     /// failure is reported, so that the waiter does not rely on this
     /// barrier, and makes `light` and the light fences chosen from now on
-    /// full fences, which pair with whatever the heavy half does next.
+    /// full fences, which pair with whatever the heavy half does next. After
+    /// a failure the call is never issued again: every later heavy half
+    /// reports the failure at once, instead of paying a system call that
+    /// fails each time.
     pub(super) fn heavy() -> Outcome {
         if !registered() {
             return Outcome::Unregistered;
+        }
+        // Relaxed: a thread that still sees `true` after another's failure
+        // merely issues one more call, which fails and reports it.
+        if !ACTIVE.load(Ordering::Relaxed) {
+            return Outcome::Failed;
         }
         if membarrier(PRIVATE_EXPEDITED) {
             return Outcome::Barrier;
         }
         ACTIVE.store(false, Ordering::Relaxed);
         Outcome::Failed
+    }
+
+    /// How many `membarrier` calls the process made.
+    pub(super) fn calls() -> usize {
+        // Relaxed: a statistic.
+        CALLS.load(Ordering::Relaxed)
     }
 
     /// Makes sure the choice is made before any light fence runs that
@@ -204,16 +230,19 @@ pub(crate) fn full() {
 
 /// The light half as `compiler_only` says: a compiler fence where the heavy
 /// half is `membarrier` (see the module docs for why that pairs), a full
-/// fence otherwise. Off Linux, under loom and under Miri it is always the
-/// full fence, whatever `compiler_only` says.
+/// fence otherwise. Off Linux and under Miri it is always the full fence,
+/// whatever `compiler_only` says. Under loom a compiler fence is no fence
+/// at all, which is what a compiler fence is to the hardware: only models
+/// of a failed `membarrier` ask for one (see
+/// `LightFence::after_failed_membarrier`).
 #[inline(always)]
 fn issue_light(compiler_only: bool) {
-    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    #[cfg(any(loom, all(target_os = "linux", feature = "std", not(miri))))]
     if compiler_only {
-        core::sync::atomic::compiler_fence(Ordering::SeqCst);
+        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
         return;
     }
-    #[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+    #[cfg(not(any(loom, all(target_os = "linux", feature = "std", not(miri)))))]
     let _ = compiler_only;
     #[cfg(loom)]
     fence_under_loom();
@@ -233,8 +262,8 @@ fn issue_light(compiler_only: bool) {
 /// fence even if a later `membarrier` call fails. That is sound because the
 /// pairing argument (see the module docs) needs only that the heavy half
 /// did issue a successful `membarrier`, whenever the light fence was
-/// chosen; and every failing call makes [`heavy`] return `false`, so no
-/// waiter relies on it. One made while `membarrier` was unavailable, not yet
+/// chosen; and after a failure [`heavy`] and [`heavy_pairing_with`] such a
+/// fence return `false`, so no waiter relies on them. One made while `membarrier` was unavailable, not yet
 /// registered, or cleared after a failure, is a full fence for good, which
 /// pairs with either form of the heavy half.
 ///
@@ -293,6 +322,17 @@ impl LightFence {
         issue_light(self.compiler_only);
     }
 
+    /// For loom models of a `membarrier` that failed after this fence was
+    /// chosen: a compiler fence, which [`heavy_pairing_with`] does not pair
+    /// with (it returns `false`). Exists only under `--cfg loom`.
+    #[cfg(loom)]
+    #[doc(hidden)]
+    pub fn after_failed_membarrier() -> Self {
+        Self {
+            compiler_only: true,
+        }
+    }
+
     /// Whether [`issue`](Self::issue) is a mere compiler fence.
     ///
     /// # Examples
@@ -312,11 +352,13 @@ impl LightFence {
 ///
 /// Returns whether the barrier is guaranteed to pair with every light
 /// fence issued so far. It is `false` only in the rare case where
-/// `membarrier` was registered but this call failed: light fences issued
-/// before may have been compiler fences (and a [`LightFence`] chosen before
-/// stays one), which a failed call does not pair with. A waiter that gets
-/// `false` must not sleep without a timeout on the strength of this
-/// barrier: it parks for a short while and checks again.
+/// `membarrier` was registered but then failed, in this call or an
+/// earlier one (see the module docs): light fences issued before may have
+/// been compiler fences (and a [`LightFence`] chosen before stays one),
+/// which a failed call does not pair with. A waiter that gets `false` must
+/// not sleep without a timeout on the strength of this barrier: it parks
+/// for a short while and checks again. A waiter that knows which light
+/// fence the other side issues calls [`heavy_pairing_with`] instead.
 ///
 /// # Examples
 ///
@@ -346,12 +388,71 @@ pub fn heavy() -> bool {
     true
 }
 
+/// The heavy half for a handshake whose other side issues `light`: where
+/// `light` is a full fence (`membarrier` was unavailable, turned off or
+/// failed when it was chosen), a full fence here pairs with it, and no
+/// system call is needed; otherwise [`heavy`] itself.
+///
+/// Returns whether the barrier pairs with every `light` issued so far:
+/// `false` only for a compiler-fence `light` after a `membarrier` call
+/// failed (see [`heavy`]). A ring made after such a failure therefore
+/// still pairs.
+///
+/// Under loom a compiler-fence `light` stands for one whose `membarrier`
+/// failed (loom has no other use for it): it is no fence at all, and this
+/// returns `false` having issued none, so that models can explore how a
+/// waiter copes.
+///
+/// # Examples
+///
+/// ```
+/// let light = ring_core::fence::LightFence::chosen();
+/// let paired = ring_core::fence::heavy_pairing_with(light);
+/// assert!(paired || light.is_compiler_only());
+/// ```
+#[must_use = "a `false` means the barrier may not pair with earlier light fences"]
+pub fn heavy_pairing_with(light: LightFence) -> bool {
+    if light.compiler_only {
+        #[cfg(loom)]
+        return false;
+        #[cfg(not(loom))]
+        return heavy();
+    }
+    // Relaxed: a statistic, ordered with nothing.
+    HEAVY_FENCES.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    full();
+    true
+}
+
+/// How many `membarrier` system calls the process has made, its
+/// registration included; always 0 where the heavy half is a plain fence
+/// (other systems, `RING_FENCE=seqcst`, Miri, loom). For tests and
+/// diagnostics: after a failed call, none is made any more.
+///
+/// # Examples
+///
+/// ```
+/// ring_core::fence::prepare();
+/// let before = ring_core::fence::membarrier_call_count();
+/// let _ = ring_core::fence::heavy();
+/// let made = ring_core::fence::membarrier_call_count() - before;
+/// // One call where `membarrier` is in use, none where the fences are plain.
+/// assert_eq!(made, usize::from(ring_core::fence::is_asymmetric()));
+/// ```
+pub fn membarrier_call_count() -> usize {
+    #[cfg(all(target_os = "linux", feature = "std", not(loom), not(miri)))]
+    return membarrier::calls();
+    #[cfg(not(all(target_os = "linux", feature = "std", not(loom), not(miri))))]
+    return 0;
+}
+
 /// How many heavy fences the process has issued (see [`heavy_fence_count`]).
 /// A plain atomic even under loom: a statistic, never a synchronization.
 static HEAVY_FENCES: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
 
-/// How many times [`heavy`] has run in this process, by every ring and
-/// flavour: each is a `membarrier` system call where it is available, and
+/// How many times [`heavy`] or [`heavy_pairing_with`] has run in this
+/// process, by every ring and flavour: each is a `membarrier` system call
+/// where it is available (unless it paired with a full fence), and
 /// interrupts every core that runs a thread of the process. For tests and
 /// diagnostics: a wait should issue at most one, however often its future
 /// is polled.

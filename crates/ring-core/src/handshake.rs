@@ -33,6 +33,24 @@ use crate::sync::{AtomicU8, Ordering};
 /// waiter sees the change and does not sleep, or the active side sees the
 /// flag and wakes the waiter.
 ///
+/// # After a failed `membarrier`
+///
+/// A flag made while `membarrier` worked has a compiler fence for its light
+/// half, which nothing pairs with once a `membarrier` call has failed (see
+/// [`fence`]). The first announcement that finds the heavy half failing
+/// switches the flag to full fences on both sides, for good: it sets a
+/// mark that sends every waker to the slow path, where it issues a full
+/// fence and loads the flag again (as in the symmetric mode, see
+/// [`announce_for_long_wait`](Self::announce_for_long_wait)). The waiter
+/// cannot know when the waker first looks at the flag after the switch,
+/// and until then a waker may still look without a fence; so a waker that
+/// sees the mark acknowledges it, and announcements return `false` (the
+/// waiter naps and looks again) until the waiter sees the acknowledgement.
+/// From then on every look of the waker comes after it saw the mark
+/// (coherence: the mark is never cleared), so it fences; and every
+/// publication before the acknowledgement is visible to the waiter, which
+/// read the acknowledgement's `Release` with `Acquire`.
+///
 /// # Examples
 ///
 /// A waiter and a publisher over one shared value; whichever interleaving
@@ -102,6 +120,18 @@ const FENCED: u8 = 2;
 /// plain announcement or [`WaiterFlag::relax`].
 const RELAX_ASKED: u8 = 4;
 
+/// The flag uses full fences on both sides, for good: its light half is a
+/// compiler fence, and a `membarrier` call failed (see the type's docs).
+/// Set only by the waiter, never cleared.
+const FULL_FENCES: u8 = 8;
+/// A waker saw [`FULL_FENCES`]: every later look of the waker fences.
+/// Set by a waker; one of the waiter's plain stores may undo it, and the
+/// waker then sets it again at its next publication.
+const FULL_FENCES_SEEN: u8 = 16;
+/// The bits that describe the flag's fences rather than a wait, which every
+/// store of the waiter keeps.
+const FENCE_BITS: u8 = FULL_FENCES | FULL_FENCES_SEEN;
+
 /// After how many fenced publications without a wake-up the wakers ask the
 /// waiter to end the symmetric mode. A fence costs a few tens of
 /// nanoseconds and a `membarrier` call from a few hundred to a few thousand;
@@ -144,6 +174,13 @@ impl WaiterFlag {
     /// ```
     #[must_use = "a `false` means the waiter must not sleep without a timeout"]
     pub fn announce(&self) -> bool {
+        // Acquire: a waker's acknowledgement of full fences (see the type's
+        // docs) makes its earlier publications visible to the re-check.
+        // Only the waiter sets the other bits, so it reads its own writes.
+        let state = self.state.load(Ordering::Acquire);
+        if state & FULL_FENCES != 0 {
+            return self.announce_with_full_fences(state);
+        }
         // Release: whatever the waiter stored to be woken by (its thread,
         // its waker) is visible to a waker whose Acquire compare-exchange in
         // `wake_with` reads this announcement.
@@ -151,7 +188,33 @@ impl WaiterFlag {
         // The waiter's store-load barrier: this store comes before the
         // loads of the caller's re-check, for every thread that issued the
         // light half.
-        fence::heavy()
+        if fence::heavy_pairing_with(self.light) {
+            return true;
+        }
+        self.switch_to_full_fences();
+        false
+    }
+
+    /// After a heavy half that does not pair with this flag's light half
+    /// (a failed `membarrier`): marks the flag as using full fences on both
+    /// sides from now on (see the type's docs), and fences.
+    #[cold]
+    fn switch_to_full_fences(&self) {
+        // Release: as in `announce`; the store keeps the announcement.
+        self.state.store(WAITING | FULL_FENCES, Ordering::Release);
+        fence::full();
+    }
+
+    /// An announcement once the flag uses full fences: a full fence after
+    /// the store, which pairs with the wakers' once one has acknowledged
+    /// the switch. Returns whether one has.
+    #[cold]
+    fn announce_with_full_fences(&self, state: u8) -> bool {
+        // Release: as in `announce`.
+        self.state
+            .store(WAITING | (state & FENCE_BITS), Ordering::Release);
+        fence::full();
+        state & FULL_FENCES_SEEN != 0
     }
 
     /// The waiter's half for a waiter that expects to sleep for long, and
@@ -194,9 +257,13 @@ impl WaiterFlag {
     /// ```
     #[must_use = "a `false` means the waiter must not sleep without a timeout"]
     pub fn announce_for_long_wait(&self) -> bool {
-        // Relaxed: only this waiter writes the FENCED bit, so it reads its
-        // own latest write.
-        let established = self.state.load(Ordering::Relaxed) & FENCED != 0;
+        // Acquire: as in `announce`. Only this waiter writes the FENCED
+        // bit, so it reads its own latest write.
+        let state = self.state.load(Ordering::Acquire);
+        if state & FULL_FENCES != 0 {
+            return self.announce_with_full_fences(state);
+        }
+        let established = state & FENCED != 0;
         // Release: as in `announce`.
         self.state.store(WAITING | FENCED, Ordering::Release);
         if established {
@@ -205,14 +272,13 @@ impl WaiterFlag {
         }
         // Relaxed: a hint (see the field); a fresh mode starts counting.
         self.fenced_publications.store(0, Ordering::Relaxed);
-        let paired = fence::heavy();
-        if !paired {
-            // The mode was not established: wakers may still look without
-            // fencing. Drop it, so that the next announcement tries again.
-            // Release: as in `announce`; the store keeps the announcement.
-            self.state.store(WAITING, Ordering::Release);
+        if fence::heavy_pairing_with(self.light) {
+            return true;
         }
-        paired
+        // The mode was not established: wakers may still look without
+        // fencing. Full fences on both sides take its place for good.
+        self.switch_to_full_fences();
+        false
     }
 
     /// The waiter's way out: it found its condition after all, or woke up,
@@ -229,12 +295,15 @@ impl WaiterFlag {
     /// ```
     #[inline]
     pub fn withdraw(&self) {
-        // Relaxed: only the waiter sets the flag, so this store cannot
-        // cover a newer announcement, and it keeps the waiter's own mode
-        // bit; a waker that already took the announcement merely wakes a
-        // waiter that is awake, which every waiter tolerates (wake-ups may
-        // be spurious).
-        let mode = self.state.load(Ordering::Relaxed) & (FENCED | RELAX_ASKED);
+        // The store is Relaxed: only the waiter sets the flag, so this
+        // store cannot cover a newer announcement, and it keeps the
+        // waiter's own mode bits; a waker that already took the
+        // announcement merely wakes a waiter that is awake, which every
+        // waiter tolerates (wake-ups may be spurious). The load is Acquire:
+        // it may be the waiter's first sight of a waker's acknowledgement
+        // of full fences, which the store copies for later announcements to
+        // rely on (see the type's docs).
+        let mode = self.state.load(Ordering::Acquire) & (FENCED | RELAX_ASKED | FENCE_BITS);
         self.state.store(mode, Ordering::Relaxed);
     }
 
@@ -254,7 +323,9 @@ impl WaiterFlag {
     #[inline]
     pub fn relax(&self) {
         // Relaxed: only the waiter writes the mode; a waker that still
-        // sees it merely fences once too often.
+        // sees it merely fences once too often. The symmetric mode is never
+        // on together with full fences (the switch ends it), so no fence
+        // bit is lost.
         let state = self.state.load(Ordering::Relaxed);
         if state & FENCED != 0 {
             self.state.store(state & WAITING, Ordering::Relaxed);
@@ -298,15 +369,25 @@ impl WaiterFlag {
     #[cold]
     #[inline(never)]
     fn take_and_wake(&self, mut state: u8, wake: impl FnOnce()) {
-        if state & FENCED != 0 {
-            // The symmetric mode: this fence pairs with the waiter's full
-            // fence (see `announce_for_long_wait`), and the load after it
-            // sees an announcement that the one before may have missed.
+        if state & (FENCED | FULL_FENCES) != 0 {
+            // The symmetric mode, or full fences for good: this fence pairs
+            // with the waiter's full fence (see `announce_for_long_wait`
+            // and the type's docs), and the load after it sees an
+            // announcement that the one before may have missed.
             fence::full();
             // Relaxed: ordered by the fence pair, as in `wake_with`.
             state = self.state.load(Ordering::Relaxed);
+            if state & (FULL_FENCES | FULL_FENCES_SEEN) == FULL_FENCES {
+                // Release: this side's publications so far are visible to
+                // the waiter that reads the acknowledgement (see the
+                // type's docs). An RMW, so that it never undoes the
+                // waiter's stores.
+                state = self.state.fetch_or(FULL_FENCES_SEEN, Ordering::Release) | FULL_FENCES_SEEN;
+            }
             if state & WAITING == 0 {
-                self.count_fenced_publication(state);
+                if state & FENCED != 0 {
+                    self.count_fenced_publication(state);
+                }
                 return;
             }
             // Relaxed: a hint (see the field).
@@ -406,5 +487,34 @@ impl WaiterFlag {
     /// ```
     pub fn is_fenced(&self) -> bool {
         self.state.load(Ordering::Relaxed) & FENCED != 0
+    }
+
+    /// Whether the flag uses full fences on both sides for good, because a
+    /// `membarrier` call failed after its light half was chosen (see the
+    /// type's docs); for assertions and debugging, like
+    /// [`is_announced`](Self::is_announced).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let flag = ring_core::handshake::WaiterFlag::default();
+    /// let paired = flag.announce();
+    /// assert_eq!(flag.uses_full_fences(), !paired);
+    /// # flag.withdraw();
+    /// ```
+    pub fn uses_full_fences(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & FULL_FENCES != 0
+    }
+
+    /// A flag whose light half is a compiler fence that nothing pairs with,
+    /// as after a failed `membarrier`: for loom models of the switch to
+    /// full fences. Exists only under `--cfg loom`.
+    #[cfg(loom)]
+    #[doc(hidden)]
+    pub fn after_failed_membarrier() -> Self {
+        Self {
+            light: LightFence::after_failed_membarrier(),
+            ..Self::default()
+        }
     }
 }

@@ -289,6 +289,76 @@ fn waiter_flag_asked_to_leave_the_symmetric_mode_never_misses_both_ways() {
     });
 }
 
+/// A flag whose `membarrier` failed after its light half was chosen (a
+/// compiler fence, which loom treats as no fence): the first announcement
+/// switches it to full fences and cannot rely on them yet; a publication
+/// acknowledges the switch, and from then on the handshake pairs through
+/// full fences on both sides.
+#[test]
+fn waiter_flag_after_a_failed_membarrier_pairs_once_the_switch_is_acknowledged() {
+    loom::model(|| {
+        let flag =
+            loom::sync::Arc::new(ring_core::handshake::WaiterFlag::after_failed_membarrier());
+        assert!(!flag.announce(), "nothing pairs with a compiler fence");
+        assert!(flag.uses_full_fences());
+        flag.withdraw();
+        // A publication while the waiter is awake acknowledges the switch.
+        flag.wake_with(|| unreachable!("nobody waits"));
+        waiter_meets_publisher(&flag, |flag| flag.announce());
+        assert!(
+            !flag.is_announced(),
+            "the announcement was taken or withdrawn"
+        );
+        assert!(flag.uses_full_fences(), "the switch is for good");
+    });
+}
+
+/// The switch itself racing with two publications: the waiter naps and
+/// looks again while its announcements cannot be relied on (as ring-park
+/// and ring-async do), and sleeps only on one that can. Whenever it
+/// sleeps without having seen the last publication, a later look of the
+/// publisher takes its announcement and wakes it.
+#[test]
+fn waiter_flag_switching_to_full_fences_never_loses_a_wake_up() {
+    use loom::sync::atomic::AtomicUsize as LoomUsize;
+
+    loom::model(|| {
+        let flag =
+            loom::sync::Arc::new(ring_core::handshake::WaiterFlag::after_failed_membarrier());
+        let published = loom::sync::Arc::new(LoomUsize::new(0));
+        let waiter = {
+            let flag = loom::sync::Arc::clone(&flag);
+            let published = loom::sync::Arc::clone(&published);
+            thread::spawn(move || {
+                // Each round but the last ends in a nap.
+                for _ in 0..3 {
+                    let paired = flag.announce();
+                    if published.load(Ordering::Acquire) == 2 {
+                        flag.withdraw();
+                        return false;
+                    }
+                    if paired {
+                        return true;
+                    }
+                    flag.withdraw();
+                }
+                false
+            })
+        };
+        for value in 1..=2 {
+            published.store(value, Ordering::Release);
+            flag.wake_with(|| {});
+        }
+        let sleeps = waiter.join().unwrap();
+        if sleeps {
+            assert!(
+                !flag.is_announced(),
+                "the waiter sleeps and nobody wakes it"
+            );
+        }
+    });
+}
+
 /// A waker that counts its wake-ups, for the waker slot's models.
 struct CountingWake(AtomicUsize);
 

@@ -264,3 +264,63 @@ pub fn paced_consumer_cpu_share(
     assert_eq!(received, sent, "the consumer missed items");
     Some(share)
 }
+
+/// How many times the calling thread has been put on a CPU so far (the
+/// third field of `/proc/thread-self/schedstat`): a waiter that sleeps
+/// until woken runs once per wake-up, one that naps and looks again runs
+/// once per nap. `None` where the system does not tell.
+///
+/// # Examples
+///
+/// ```
+/// if let Some(before) = test_support::thread_run_count() {
+///     std::thread::sleep(std::time::Duration::from_millis(2));
+///     assert!(test_support::thread_run_count().unwrap() > before);
+/// }
+/// ```
+pub fn thread_run_count() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().nth(2)?.parse().ok()
+}
+
+/// Makes every later `membarrier` system call of the process fail with
+/// `EPERM`, as a sandbox's seccomp filter may: for the tests of how the
+/// rings cope when `membarrier` fails after its registration. The filter
+/// covers every thread of the process and the threads started later, and
+/// cannot be removed, so a test binary that calls it tests nothing else.
+///
+/// # Errors
+///
+/// Where the filter cannot be built or installed (not Linux, a kernel
+/// without seccomp, a sandbox that forbids adding filters), with the
+/// reason.
+///
+/// # Examples
+///
+/// ```no_run
+/// // In a test binary of its own: this holds for the rest of the process.
+/// test_support::make_membarrier_fail().unwrap();
+/// ```
+pub fn make_membarrier_fail() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        use seccompiler::{BpfProgram, SeccompAction, SeccompFilter};
+        let rules = [(libc::SYS_membarrier, Vec::new())].into_iter().collect();
+        let filter = SeccompFilter::new(
+            rules,
+            SeccompAction::Allow,
+            SeccompAction::Errno(libc::EPERM as u32),
+            std::env::consts::ARCH
+                .try_into()
+                .map_err(|error| format!("no seccomp filter for this architecture: {error}"))?,
+        )
+        .map_err(|error| format!("could not build the seccomp filter: {error}"))?;
+        let program: BpfProgram = filter
+            .try_into()
+            .map_err(|error| format!("could not compile the seccomp filter: {error}"))?;
+        seccompiler::apply_filter_all_threads(&program)
+            .map_err(|error| format!("could not install the seccomp filter: {error}"))
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err("seccomp filters exist only on Linux".to_owned())
+}
