@@ -10,14 +10,15 @@ const SOAK_ITEMS: u64 = 5_000_000;
 /// Seconds per fuzz target in the test command: a smoke run that the
 /// targets build and hold for a while; `verify-long` fuzzes for real.
 const FUZZ_SECONDS: u64 = 20;
-/// Miri seeds per concurrent test in the test command; `verify-long` runs
-/// many more.
+/// Miri seeds per concurrent test in the test command (under Stacked
+/// Borrows); `verify-long` runs many more, under both models.
 const MIRI_SEEDS: u64 = 4;
 
 /// Everything: lint, the MSRV check, tests, the packaging check, the
 /// quick benchmark report, a short soak,
-/// loom, Miri (and a few seeds of its concurrent tests), the sanitizers and
-/// a short fuzz run.
+/// loom, Miri (every crate under Stacked Borrows, ring-core under Tree
+/// Borrows too, and a few seeds of the concurrent tests), the sanitizers
+/// and a short fuzz run.
 pub fn run() -> Result<(), String> {
     lint()?;
     crate::msrv::check()?;
@@ -26,8 +27,8 @@ pub fn run() -> Result<(), String> {
     crate::bench::quick_check()?;
     crate::soak::soak(SOAK_ITEMS)?;
     crate::loom::run()?;
-    crate::miri::run()?;
-    crate::miri::many_seeds(0..MIRI_SEEDS)?;
+    crate::miri::run_for_test_command()?;
+    crate::miri::many_seeds(0..MIRI_SEEDS, crate::miri::SeedModels::Stacked)?;
     crate::sanitizer::run(Sanitizer::Thread)?;
     crate::sanitizer::run(Sanitizer::Address)?;
     crate::fuzz::fuzz_for(FUZZ_SECONDS)?;

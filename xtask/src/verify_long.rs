@@ -2,9 +2,11 @@
 //! [--rounds N]`: the long runs that CI's test command only samples. The
 //! 10^9-item soak, the capacity-1 ping-pong stress tests of ring-park and
 //! ring-async over `--rounds` rounds per spin policy (default 5 000 000),
-//! every fuzz target for `SECS` seconds (default 30 minutes each), and the
-//! concurrent tests under Miri, with both aliasing models, once per seed
-//! of `0..N` (default 64).
+//! every fuzz target for `SECS` seconds (default 30 minutes each), every
+//! ring crate's tests under Miri with both aliasing models (the test
+//! command runs only ring-core under Tree Borrows), and the concurrent
+//! tests under Miri, with both models, once per seed of `0..N` (default
+//! 64).
 
 use crate::command::{cargo, parse_count, run_step};
 use crate::{fuzz, miri, soak};
@@ -60,7 +62,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     soak::soak(options.items)?;
     stress(options.rounds)?;
     fuzz::fuzz_for(options.fuzz_seconds)?;
-    miri::many_seeds(0..options.seeds)?;
+    // Every crate under both aliasing models: the test command runs only
+    // ring-core under Tree Borrows.
+    miri::run()?;
+    miri::many_seeds(0..options.seeds, miri::SeedModels::Both)?;
     eprintln!("\nAll long runs passed.");
     Ok(())
 }
