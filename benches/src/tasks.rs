@@ -286,7 +286,7 @@ pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement)
             let mut batch = [0; BATCH];
             while next < count {
                 let free = producer
-                    .wait_free_slots()
+                    .wait_free_slots(1)
                     .await
                     .expect("the consumer is gone");
                 let len = (count - next).min(free.min(BATCH) as u64) as usize;
@@ -306,7 +306,7 @@ pub fn batch_throughput_tasks(capacity: usize, count: u64, placement: Placement)
             let mut expected = 0;
             let mut batch = [0; BATCH];
             while expected < count {
-                consumer.wait_items().await.expect("the producer is gone");
+                consumer.wait_items(1).await.expect("the producer is gone");
                 let popped = consumer.pop_slice(&mut batch);
                 for &value in &batch[..popped] {
                     assert_eq!(value, expected, "ring-async delivered out of order");

@@ -206,7 +206,7 @@ impl Flavour for Async {
         let mut context = noop_context();
         let polled = match style % 4 {
             0 => producer.poll_free_slots(&mut context),
-            1 => pin!(producer.wait_free_slots()).poll(&mut context),
+            1 => pin!(producer.wait_free_slots(1)).poll(&mut context),
             flush_or_close => {
                 let sink = Pin::new(&mut *producer);
                 let polled = if flush_or_close == 2 {
@@ -235,7 +235,7 @@ impl Flavour for Async {
         let polled = if style.is_multiple_of(2) {
             consumer.poll_items(&mut context)
         } else {
-            pin!(consumer.wait_items()).poll(&mut context)
+            pin!(consumer.wait_items(1)).poll(&mut context)
         };
         Some(match polled {
             Poll::Ready(Ok(items)) => Readiness::Ready(items),

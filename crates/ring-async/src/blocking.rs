@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 use std::task::{Wake, Waker};
+use std::time::Instant;
 
-use crate::poll::{NotReady, attempt_inline};
+use crate::poll::{NotReady, Waiting, attempt_inline};
 use crate::sync::{Thread, ThreadId, thread};
 use crate::{Consumer, PopError, Producer, PushError};
 
@@ -29,7 +30,7 @@ pub(crate) struct ThreadWaker(Option<(ThreadId, Waker)>);
 
 impl ThreadWaker {
     /// The waker that unparks the current thread.
-    fn for_current_thread(&mut self) -> &Waker {
+    pub(crate) fn for_current_thread(&mut self) -> &Waker {
         let current = thread::current();
         let id = current.id();
         if self.0.as_ref().is_none_or(|(cached, _)| *cached != id) {
@@ -47,38 +48,71 @@ impl std::fmt::Debug for ThreadWaker {
     }
 }
 
-/// Drives a wait to completion on the current thread: parks between waits
-/// of `wait`, which spin as the handle's spinner says and then register
-/// the thread's waker. A wake-up may be spurious and `park` may return
-/// spuriously, so it loops until `wait` is over. `state` is what the wait
-/// carries between attempts (the value of a push).
-fn block_on<H, S, R>(
+/// Drives a wait to completion on the current thread, or until `deadline`:
+/// parks between waits of `wait`, which spin as the handle's spinner says
+/// and then register the thread's waker. A wake-up may be spurious and
+/// `park` may return spuriously, so it loops until `wait` is over. `state`
+/// is what the wait carries between attempts (the value of a push).
+///
+/// Returns `None` if the deadline passed first. `wait` then ran once more
+/// at the deadline, and its registration is withdrawn, so that the other
+/// side neither wakes this thread for nothing nor keeps its waker.
+pub(crate) fn block_on<H: Waiting, S, R>(
     handle: &mut H,
     state: &mut S,
     thread_waker: fn(&mut H) -> Waker,
     mut wait: impl FnMut(&mut H, &mut S, &Waker) -> Result<R, NotReady>,
-) -> R {
+    deadline: Option<Instant>,
+) -> Option<R> {
     let waker = thread_waker(handle);
     loop {
-        match wait(handle, state, &waker) {
-            Ok(result) => return result,
-            Err(NotReady::Registered) => thread::park(),
-            Err(NotReady::Unpaired) => park_briefly(),
+        let not_ready = match wait(handle, state, &waker) {
+            Ok(result) => return Some(result),
+            Err(not_ready) => not_ready,
+        };
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            handle.cancel_wait();
+            return None;
+        }
+        match not_ready {
+            NotReady::Registered => park_until(deadline),
+            NotReady::Unpaired => park_briefly(deadline),
         }
     }
 }
 
-/// Parks for at most a nap (see `nap_timer`), when the registration could
-/// not be vouched for (a failing `membarrier`, see ring-core's `fence`);
-/// the caller then looks again. ring-park naps the same.
+/// Parks until unparked (perhaps spuriously) or `deadline`.
 #[cfg(not(loom))]
-fn park_briefly() {
-    thread::park_timeout(crate::nap_timer::NAP);
+fn park_until(deadline: Option<Instant>) {
+    match deadline {
+        None => thread::park(),
+        Some(deadline) => thread::park_timeout(deadline.saturating_duration_since(Instant::now())),
+    }
+}
+
+/// loom models no clock: its models wait without a deadline.
+#[cfg(loom)]
+fn park_until(deadline: Option<Instant>) {
+    assert!(deadline.is_none(), "loom models no deadlines");
+    thread::park();
+}
+
+/// Parks for at most a nap (see `nap_timer`), and never past `deadline`,
+/// when the registration could not be vouched for (a failing `membarrier`,
+/// see ring-core's `fence`); the caller then looks again. ring-park naps
+/// the same.
+#[cfg(not(loom))]
+fn park_briefly(deadline: Option<Instant>) {
+    let nap = crate::nap_timer::NAP;
+    let nap = deadline.map_or(nap, |deadline| {
+        nap.min(deadline.saturating_duration_since(Instant::now()))
+    });
+    thread::park_timeout(nap);
 }
 
 /// loom's heavy fence always pairs, so this is never reached there.
 #[cfg(loom)]
-fn park_briefly() {
+fn park_briefly(_: Option<Instant>) {
     unreachable!("loom's heavy fence always pairs");
 }
 
@@ -127,7 +161,9 @@ impl<T> Producer<T> {
             &mut value,
             |producer| producer.thread_waker.for_current_thread().clone(),
             |producer, value, waker| producer.wait_push(waker, value),
+            None,
         )
+        .expect("a wait without a deadline ends only when it is over")
     }
 }
 
@@ -179,6 +215,8 @@ impl<T> Consumer<T> {
             &mut (),
             |consumer| consumer.thread_waker.for_current_thread().clone(),
             |consumer, (), waker| consumer.wait_pop(waker),
+            None,
         )
+        .expect("a wait without a deadline ends only when it is over")
     }
 }

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use futures_core::FusedFuture;
 
 use crate::poll::Waiting;
-use crate::{Consumer, Disconnected, PopError, Producer, PushError};
+use crate::{Consumer, PopError, Producer, PushError};
 
 impl<T> Producer<T> {
     /// Pushes `value`, waiting while the ring is full until the consumer
@@ -52,37 +52,6 @@ impl<T> Producer<T> {
             value: Some(value),
         }
     }
-
-    /// Waits until at least one slot is free, and resolves to how many are;
-    /// the next that many pushes find room without waiting (they still
-    /// fail if the consumer leaves meanwhile). For batch writes
-    /// with [`push_slice`](Self::push_slice) or
-    /// [`write_chunk_uninit`](Self::write_chunk_uninit).
-    ///
-    /// # Errors
-    ///
-    /// Resolves to [`Disconnected`] once the consumer is gone.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe: it only looks at the ring.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// let (mut producer, mut consumer) = ring_async::channel(8);
-    /// let free = producer.wait_free_slots().await.unwrap();
-    /// assert_eq!(producer.push_slice(&[1, 2, 3][..free.min(3)]), 3);
-    /// assert_eq!(consumer.len(), 3);
-    /// # });
-    /// ```
-    #[inline]
-    pub fn wait_free_slots(&mut self) -> WaitFreeSlots<'_, T> {
-        WaitFreeSlots {
-            producer: Lent::new(self),
-        }
-    }
 }
 
 impl<T> Consumer<T> {
@@ -117,38 +86,6 @@ impl<T> Consumer<T> {
         Pop {
             consumer: Lent::new(self),
             finished: false,
-        }
-    }
-
-    /// Waits until the ring holds at least one item, and resolves to how
-    /// many it holds, without popping them. For batch reads with
-    /// [`read_chunk`](Self::read_chunk) or [`pop_slice`](Self::pop_slice).
-    ///
-    /// # Errors
-    ///
-    /// Resolves to [`PopError`] once the producer is gone and the ring is
-    /// drained.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe: it only looks at the ring.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # futures::executor::block_on(async {
-    /// let (mut producer, mut consumer) = ring_async::channel(8);
-    /// producer.push_slice(&[1, 2, 3]);
-    /// let items = consumer.wait_items().await.unwrap();
-    /// let chunk = consumer.read_chunk(items);
-    /// assert_eq!(chunk.as_slices(), (&[1, 2, 3][..], &[][..]));
-    /// chunk.commit_all();
-    /// # });
-    /// ```
-    #[inline]
-    pub fn wait_items(&mut self) -> WaitItems<'_, T> {
-        WaitItems {
-            consumer: Lent::new(self),
         }
     }
 }
@@ -307,89 +244,18 @@ impl<T> fmt::Debug for Pop<'_, T> {
     }
 }
 
-/// The future of [`Producer::wait_free_slots`].
-///
-/// # Examples
-///
-/// ```
-/// # futures::executor::block_on(async {
-/// let (mut producer, _consumer) = ring_async::channel::<u8>(3);
-/// let wait: ring_async::WaitFreeSlots<'_, u8> = producer.wait_free_slots();
-/// assert_eq!(wait.await, Ok(3));
-/// # });
-/// ```
-#[must_use = "futures do nothing unless polled"]
-pub struct WaitFreeSlots<'a, T> {
-    producer: Lent<'a, Producer<T>>,
-}
-
-impl<T> Future for WaitFreeSlots<'_, T> {
-    type Output = Result<usize, Disconnected>;
-
-    #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut()
-            .producer
-            .poll(|producer| producer.poll_free_slots(cx))
-    }
-}
-
-impl<T> fmt::Debug for WaitFreeSlots<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaitFreeSlots")
-            .field("producer", &*self.producer.handle)
-            .finish()
-    }
-}
-
-/// The future of [`Consumer::wait_items`].
-///
-/// # Examples
-///
-/// ```
-/// # futures::executor::block_on(async {
-/// let (mut producer, mut consumer) = ring_async::channel(3);
-/// producer.try_push(1).unwrap();
-/// let wait: ring_async::WaitItems<'_, i32> = consumer.wait_items();
-/// assert_eq!(wait.await, Ok(1));
-/// # });
-/// ```
-#[must_use = "futures do nothing unless polled"]
-pub struct WaitItems<'a, T> {
-    consumer: Lent<'a, Consumer<T>>,
-}
-
-impl<T> Future for WaitItems<'_, T> {
-    type Output = Result<usize, PopError>;
-
-    #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut()
-            .consumer
-            .poll(|consumer| consumer.poll_items(cx))
-    }
-}
-
-impl<T> fmt::Debug for WaitItems<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaitItems")
-            .field("consumer", &*self.consumer.handle)
-            .finish()
-    }
-}
-
 /// A handle lent to one of this crate's futures, with whether the future's
-/// last poll returned `Pending`. The four futures share it, so that each
+/// last poll returned `Pending`. Every future of this crate shares it, so that each
 /// withdraws its task from the ring the same way when dropped while
 /// pending: the other side then neither wakes it nor keeps its waker.
-struct Lent<'a, H: Waiting> {
-    handle: &'a mut H,
+pub(crate) struct Lent<'a, H: Waiting> {
+    pub(crate) handle: &'a mut H,
     /// Whether the last poll returned `Pending`: the task is registered.
     pending: bool,
 }
 
 impl<'a, H: Waiting> Lent<'a, H> {
-    fn new(handle: &'a mut H) -> Self {
+    pub(crate) fn new(handle: &'a mut H) -> Self {
         Self {
             handle,
             pending: false,
@@ -398,7 +264,7 @@ impl<'a, H: Waiting> Lent<'a, H> {
 
     /// Polls the handle through `poll`, noting whether it is pending.
     #[inline(always)]
-    fn poll<R>(&mut self, poll: impl FnOnce(&mut H) -> Poll<R>) -> Poll<R> {
+    pub(crate) fn poll<R>(&mut self, poll: impl FnOnce(&mut H) -> Poll<R>) -> Poll<R> {
         let outcome = poll(self.handle);
         self.pending = outcome.is_pending();
         outcome

@@ -121,7 +121,8 @@
 #![forbid(unsafe_code)]
 
 mod blocking;
-mod error;
+#[cfg(not(loom))]
+mod blocking_deadline;
 mod future_types;
 #[cfg(not(loom))]
 mod nap_timer;
@@ -129,11 +130,14 @@ mod poll;
 mod stream_sink;
 mod sync;
 mod task_slot;
+mod wait_futures;
 
-pub use error::Disconnected;
-pub use future_types::{Pop, Push, WaitFreeSlots, WaitItems};
+pub use future_types::{Pop, Push};
 pub use ring_core::spin::SpinPolicy;
-pub use ring_core::{PopError, PushError, TryPopError, TryPushError};
+pub use ring_core::{
+    Disconnected, PopError, PopTimeoutError, PushError, PushTimeoutError, TryPopError, TryPushError,
+};
+pub use wait_futures::{Closed, WaitFreeSlots, WaitItems};
 
 use ring_core::spin::Spinner;
 pub use task_slot::AsyncState;

@@ -330,21 +330,6 @@ impl<T> Producer<T> {
         cooperative(cx, |cx| into_poll(self.wait_push(cx.waker(), value), cx))
     }
 
-    /// Whether the wait for free slots is over, and how.
-    fn free_slots_ready(&self) -> Option<Result<usize, Disconnected>> {
-        // The free slots first, then the flag: the consumer's drop marks
-        // itself gone before it frees the slots of the items it drops, so
-        // room made that way is never reported as room.
-        let free = self.inner.free_slots();
-        if self.inner.is_disconnected() {
-            return Some(Err(Disconnected));
-        }
-        match free {
-            0 => None,
-            free => Some(Ok(free)),
-        }
-    }
-
     /// Polls for free slots: `Ready(Ok(n))` with `n >= 1` free slots,
     /// `Ready(Err(Disconnected))` once the consumer is gone, and `Pending`
     /// (with the task registered to be woken) while the ring is full.
@@ -371,10 +356,50 @@ impl<T> Producer<T> {
     /// ```
     #[inline]
     pub fn poll_free_slots(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, Disconnected>> {
+        self.poll_free_slots_at_least(cx, 1)
+    }
+
+    /// Polls for `wanted` free slots, as [`poll_free_slots`] polls for one;
+    /// the poll of [`wait_free_slots`](Self::wait_free_slots).
+    ///
+    /// [`poll_free_slots`]: Self::poll_free_slots
+    #[inline]
+    pub(crate) fn poll_free_slots_at_least(
+        &mut self,
+        cx: &mut Context<'_>,
+        wanted: usize,
+    ) -> Poll<Result<usize, Disconnected>> {
         cooperative(cx, |cx| {
-            let outcome = wait(self, cx.waker(), |producer| producer.free_slots_ready());
+            let outcome = wait(self, cx.waker(), |producer| {
+                producer.inner.free_slots_reached(wanted)
+            });
             into_poll(outcome, cx)
         })
+    }
+
+    /// Polls for the channel's end: `Ready(())` once the consumer is gone
+    /// or a side closed the channel, and `Pending` (with the task
+    /// registered to be woken, which the consumer's pops do too) until
+    /// then. The low-level form of [`closed`](Self::closed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::Poll;
+    ///
+    /// let (mut producer, consumer) = ring_async::channel::<u8>(2);
+    /// let waker = futures::task::noop_waker();
+    /// let mut cx = std::task::Context::from_waker(&waker);
+    /// assert_eq!(producer.poll_closed(&mut cx), Poll::Pending);
+    /// drop(consumer);
+    /// assert_eq!(producer.poll_closed(&mut cx), Poll::Ready(()));
+    /// ```
+    #[inline]
+    pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let outcome = wait(self, cx.waker(), |producer| {
+            producer.inner.is_disconnected().then_some(())
+        });
+        into_poll(outcome, cx)
     }
 }
 
@@ -425,22 +450,6 @@ impl<T> Consumer<T> {
         wait(self, waker, Self::attempt_pop)
     }
 
-    /// Whether the wait for items is over, and how. The disconnection is
-    /// read before the ring, so that the items pushed before the producer
-    /// left are all seen. The items are counted through an empty read
-    /// chunk rather than `len`, because taking the chunk also publishes the
-    /// reads of a leaked chunk iterator: otherwise a producer waiting for
-    /// those slots and this consumer waiting for items would wait for each
-    /// other forever.
-    fn items_ready(&mut self) -> Option<Result<usize, PopError>> {
-        let disconnected = self.inner.is_disconnected();
-        match self.inner.read_chunk(usize::MAX).len() {
-            0 if disconnected => Some(Err(PopError)),
-            0 => None,
-            items => Some(Ok(items)),
-        }
-    }
-
     /// Polls for items without popping them: `Ready(Ok(n))` with `n >= 1`
     /// items in the ring, `Ready(Err(PopError))` once the producer is gone
     /// and the ring is drained, and `Pending` (with the task registered to
@@ -465,8 +474,21 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn poll_items(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, PopError>> {
+        self.poll_items_at_least(cx, 1)
+    }
+
+    /// Polls for `wanted` items, as [`poll_items`](Self::poll_items) polls
+    /// for one; the poll of [`wait_items`](Self::wait_items).
+    #[inline]
+    pub(crate) fn poll_items_at_least(
+        &mut self,
+        cx: &mut Context<'_>,
+        wanted: usize,
+    ) -> Poll<Result<usize, PopError>> {
         cooperative(cx, |cx| {
-            let outcome = wait(self, cx.waker(), Self::items_ready);
+            let outcome = wait(self, cx.waker(), |consumer| {
+                consumer.inner.items_reached(wanted)
+            });
             into_poll(outcome, cx)
         })
     }

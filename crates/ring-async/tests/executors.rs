@@ -86,7 +86,7 @@ fn batches_wait_for_room_and_for_items() {
             let sender = async move {
                 let mut next = 0;
                 while next < count {
-                    let free = producer.wait_free_slots().await.unwrap();
+                    let free = producer.wait_free_slots(1).await.unwrap();
                     let end = count.min(next + free as u64);
                     let chunk = producer.write_chunk_uninit(free);
                     assert_eq!(chunk.fill_from_iter(next..end), (end - next) as usize);
@@ -95,7 +95,7 @@ fn batches_wait_for_room_and_for_items() {
             };
             let receiver = async move {
                 let mut expected = 0;
-                while let Ok(items) = consumer.wait_items().await {
+                while let Ok(items) = consumer.wait_items(1).await {
                     for value in consumer.read_chunk(items) {
                         assert_eq!(value, expected);
                         expected += 1;

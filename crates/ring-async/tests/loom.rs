@@ -133,15 +133,44 @@ fn waits_for_room_and_for_items_see_the_other_side_leave() {
     loom::model(|| {
         let (mut producer, consumer) = channel::<u8>(1);
         producer.try_push(1).unwrap();
-        let waiter = thread::spawn(move || block_on(producer.wait_free_slots()));
+        let waiter = thread::spawn(move || block_on(producer.wait_free_slots(1)));
         drop(consumer);
         assert_eq!(waiter.join().unwrap(), Err(ring_async::Disconnected));
     });
     loom::model(|| {
         let (producer, mut consumer) = channel::<u8>(1);
-        let waiter = thread::spawn(move || block_on(consumer.wait_items()));
+        let waiter = thread::spawn(move || block_on(consumer.wait_items(1)));
         drop(producer);
         assert_eq!(waiter.join().unwrap(), Err(PopError));
+    });
+}
+
+/// A task waiting for two items, fed one push at a time: the first push
+/// wakes it, it finds too few and registers again; the second must wake it
+/// once more.
+#[test]
+fn a_wait_for_two_items_is_woken_by_the_push_that_completes_them() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(2);
+        let waiter = thread::spawn(move || block_on(consumer.wait_items(2)));
+        producer.try_push(1).unwrap();
+        producer.try_push(2).unwrap();
+        assert_eq!(waiter.join().unwrap(), Ok(2));
+    });
+}
+
+/// `closed` ended by the consumer closing the channel, which must wake it
+/// as the consumer's drop does.
+#[test]
+fn closed_is_woken_by_the_consumers_close() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel::<u8>(1);
+        let waiter = thread::spawn(move || {
+            block_on(producer.closed());
+            producer.is_disconnected()
+        });
+        consumer.close_channel();
+        assert!(waiter.join().unwrap());
     });
 }
 

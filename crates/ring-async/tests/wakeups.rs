@@ -384,11 +384,11 @@ fn a_cancelled_pop_or_push_withdraws_its_task() {
 
     for wait in 0..2 {
         if wait == 0 {
-            let mut items = Box::pin(consumer.wait_items());
+            let mut items = Box::pin(consumer.wait_items(1));
             assert_eq!(items.as_mut().poll(&mut cx), Poll::Pending);
         } else {
             producer.try_push(3).unwrap();
-            let mut slots = Box::pin(producer.wait_free_slots());
+            let mut slots = Box::pin(producer.wait_free_slots(1));
             assert_eq!(slots.as_mut().poll(&mut cx), Poll::Pending);
         }
         assert_eq!(std::sync::Arc::strong_count(&counter), references);

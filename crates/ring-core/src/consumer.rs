@@ -1,5 +1,6 @@
 //! The consumer's handle: it owns `head` and the filled slots.
 
+use alloc::vec::Vec;
 use core::cell::Cell;
 use core::fmt;
 
@@ -144,6 +145,37 @@ impl<T, W: WaitState> Consumer<T, W> {
         out[first.len()..popped].copy_from_slice(second);
         chunk.commit_all();
         popped
+    }
+
+    /// Moves up to `max` items, in order, to the end of `out`, and frees
+    /// their slots with one index publication; never waits. The items are
+    /// moved, not copied, so there is no `T: Copy` bound.
+    ///
+    /// Returns how many it moved: 0 when the ring is empty, whether or not
+    /// the producer is gone (see [`is_disconnected`](Self::is_disconnected)).
+    /// Should growing `out` fail, the items stay in the ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(4);
+    /// for word in ["a", "b", "c"] {
+    ///     producer.try_push(String::from(word)).unwrap();
+    /// }
+    /// let mut batch = Vec::new();
+    /// assert_eq!(consumer.pop_into(&mut batch, 2), 2);
+    /// assert_eq!(consumer.pop_into(&mut batch, 8), 1);
+    /// assert_eq!(batch, ["a", "b", "c"]);
+    /// ```
+    #[must_use = "the count says how many items were appended to `out`"]
+    pub fn pop_into(&mut self, out: &mut Vec<T>, max: usize) -> usize {
+        let chunk = self.read_chunk(max);
+        let count = chunk.len();
+        // Reserved before the chunk's items move: if it fails, the chunk is
+        // dropped uncommitted and every item stays in the ring.
+        out.reserve(count);
+        out.extend(chunk);
+        count
     }
 
     /// Gives access in place to up to `max` items (fewer when fewer are

@@ -227,3 +227,25 @@ impl fmt::Display for PopError {
 
 #[cfg(feature = "std")]
 impl std::error::Error for PopError {}
+
+/// The consumer is gone or the channel was closed, so no item pushed will
+/// ever be read: the error of the producer's waits that carry no value,
+/// such as every flavour's `wait_free_slots`, and of ring-async's `Sink`.
+///
+/// # Examples
+///
+/// ```
+/// let error = ring_core::Disconnected;
+/// assert_eq!(error.to_string(), "the ring is disconnected (closed or gone)");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Disconnected;
+
+impl fmt::Display for Disconnected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the ring is disconnected (closed or gone)")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Disconnected {}

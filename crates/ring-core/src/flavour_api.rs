@@ -8,7 +8,7 @@
 /// its [`WaitState`](crate::WaitState), then invokes this macro with its
 /// crate name (for the doc examples) and `S`. The macro adds `try_push`,
 /// `push_slice`, `write_chunk_uninit`, `try_pop`, `peek`, `pop_slice`,
-/// `read_chunk`, `try_iter`, the size queries, `Debug`, and the aliases
+/// `pop_into`, `read_chunk`, `try_iter`, the size queries, `Debug`, and the aliases
 /// `WriteChunkUninit`, `ReadChunk` and `ReadChunkIntoIter`. The flavour
 /// writes `channel` and its waiting operations itself.
 ///
@@ -314,6 +314,27 @@ macro_rules! impl_flavour_api {
                 T: Copy,
             {
                 self.inner.pop_slice(out)
+            }
+
+            /// Moves up to `max` items, in order, to the end of `out`, and
+            /// frees their slots with one index publication; never waits.
+            /// No `T: Copy` bound: the items are moved. Returns how many it
+            /// moved, 0 when the ring is empty.
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!("```\n# use ", $krate, " as ring;")]
+            /// let (mut producer, mut consumer) = ring::channel(4);
+            /// producer.try_push(String::from("a")).unwrap();
+            /// producer.try_push(String::from("b")).unwrap();
+            /// let mut batch = Vec::new();
+            /// assert_eq!(consumer.pop_into(&mut batch, 8), 2);
+            /// assert_eq!(batch, ["a", "b"]);
+            /// ```
+            #[inline]
+            #[must_use = "the count says how many items were appended to `out`"]
+            pub fn pop_into(&mut self, out: &mut $crate::__private::Vec<T>, max: usize) -> usize {
+                self.inner.pop_into(out, max)
             }
 
             /// Lends up to `max` items (fewer when fewer are there) for

@@ -136,6 +136,8 @@ mod shared;
 pub mod spin;
 mod storage;
 mod sync;
+mod timeout_error;
+mod wait_for;
 mod wait_state;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
@@ -143,10 +145,19 @@ pub mod waker_slot;
 
 pub use chunks::{ReadChunk, ReadChunkIntoIter, WriteChunkUninit};
 pub use consumer::Consumer;
-pub use error::{PopError, PushError, TryPopError, TryPushError};
+pub use error::{Disconnected, PopError, PushError, TryPopError, TryPushError};
 pub use positions::MAX_CAPACITY;
 pub use producer::Producer;
+pub use timeout_error::{PopTimeoutError, PushTimeoutError, WaitTimeoutError};
 pub use wait_state::WaitState;
+
+/// What [`impl_flavour_api!`] names through `$crate`, so that a `no_std`
+/// flavour needs no `extern crate alloc` of its own. Not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::wait_for::assert_wait_reachable;
+    pub use alloc::vec::Vec;
+}
 
 use shared::Shared;
 use sync::Arc;

@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicUsize;
 use common::{Tracked, drop_count};
 #[cfg(not(miri))]
 use proptest::prelude::*;
-use ring_core::{TryPopError, TryPushError, channel};
+use ring_core::{Disconnected, PopError, TryPopError, TryPushError, channel};
 
 #[derive(Clone, Debug)]
 enum Operation {
@@ -42,6 +42,14 @@ enum Operation {
         taken: usize,
     },
     Peek,
+    /// Move up to this many items into a `Vec` that holds one already.
+    PopInto(usize),
+    /// Ask whether a wait for this many items (at most the capacity) is
+    /// over.
+    ItemsReached(usize),
+    /// Ask whether a wait for this many free slots (at most the capacity)
+    /// is over.
+    FreeSlotsReached(usize),
     CloseProducer,
     CloseConsumer,
     DropProducer,
@@ -61,6 +69,9 @@ fn operation() -> impl Strategy<Value = Operation> {
         2 => (0..10usize, 0..10usize).prop_map(|(max, committed)| Operation::ReadChunk { max, committed }),
         1 => (0..10usize, 0..10usize).prop_map(|(max, taken)| Operation::ReadChunkIter { max, taken }),
         1 => Just(Operation::Peek),
+        2 => (0..10usize).prop_map(Operation::PopInto),
+        1 => (0..12usize).prop_map(Operation::ItemsReached),
+        1 => (0..12usize).prop_map(Operation::FreeSlotsReached),
         1 => Just(Operation::CloseProducer),
         1 => Just(Operation::CloseConsumer),
         1 => Just(Operation::DropProducer),
@@ -190,6 +201,37 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
             (Operation::Peek, _, Some(consumer)) => {
                 assert_eq!(consumer.peek(), model.front());
             }
+            (Operation::PopInto(max), _, Some(consumer)) => {
+                let mut out = vec![u32::MAX];
+                let moved = consumer.pop_into(&mut out, *max);
+                assert_eq!(moved, model.len().min(*max));
+                let expected: Vec<u32> = std::iter::once(u32::MAX)
+                    .chain(model.drain(..moved))
+                    .collect();
+                assert_eq!(out, expected);
+            }
+            (Operation::ItemsReached(wanted), _, Some(consumer)) => {
+                let wanted = (*wanted).min(capacity);
+                let expected = if wanted == 0 || model.len() >= wanted {
+                    Some(Ok(model.len()))
+                } else if !connected {
+                    Some(Err(PopError))
+                } else {
+                    None
+                };
+                assert_eq!(consumer.items_reached(wanted), expected);
+            }
+            (Operation::FreeSlotsReached(wanted), Some(producer), _) => {
+                let wanted = (*wanted).min(capacity);
+                let expected = if wanted == 0 {
+                    Some(Ok(free))
+                } else if !connected {
+                    Some(Err(Disconnected))
+                } else {
+                    (free >= wanted).then_some(Ok(free))
+                };
+                assert_eq!(producer.free_slots_reached(wanted), expected);
+            }
             (Operation::CloseProducer, Some(producer), _) => {
                 producer.close_channel();
                 closed = true;
@@ -296,6 +338,15 @@ fn check_drops(capacity: usize, operations: &[Operation]) {
                     model.front().copied()
                 );
             }
+            (Operation::PopInto(max), _, Some(consumer)) => {
+                let mut out = Vec::new();
+                let moved = consumer.pop_into(&mut out, *max);
+                assert_eq!(moved, out.len());
+                for item in out {
+                    assert_eq!(Some(item.value), model.pop_front());
+                    dropped_by_test += 1;
+                }
+            }
             (Operation::CloseProducer, Some(producer), _) => producer.close_channel(),
             (Operation::CloseConsumer, _, Some(consumer)) => consumer.close_channel(),
             (Operation::DropProducer, Some(_), _) => producer = None,
@@ -358,7 +409,7 @@ mod under_miri {
         }
 
         fn operation(&mut self) -> Operation {
-            match self.below(13) {
+            match self.below(16) {
                 0 => Operation::TryPush,
                 1 => Operation::PushSlice(self.below(10)),
                 2 => Operation::WriteChunk {
@@ -387,6 +438,9 @@ mod under_miri {
                 10 if self.below(4) == 0 => Operation::DropConsumer,
                 11 if self.below(4) == 0 => Operation::CloseProducer,
                 12 if self.below(4) == 0 => Operation::CloseConsumer,
+                13 => Operation::PopInto(self.below(10)),
+                14 => Operation::ItemsReached(self.below(12)),
+                15 => Operation::FreeSlotsReached(self.below(12)),
                 _ => Operation::TryPush,
             }
         }

@@ -27,7 +27,7 @@ const INLINE_POLLS: u32 = if cfg!(loom) { 1 } else { 8 };
 /// [`ring_core::spin`]), unless the deadline has passed. loom explores the
 /// handshake, not the spinning or the clock: one attempt there.
 #[inline]
-fn spin<R>(
+pub(crate) fn spin<R>(
     spinner: &mut Spinner,
     deadline: Option<Instant>,
     mut attempt: impl FnMut() -> Option<R>,
@@ -40,7 +40,7 @@ fn spin<R>(
 }
 
 /// Whether `deadline` has passed; never under loom, which models no clock.
-fn passed(deadline: Option<Instant>) -> bool {
+pub(crate) fn passed(deadline: Option<Instant>) -> bool {
     !cfg!(loom) && deadline.is_some_and(|deadline| Instant::now() >= deadline)
 }
 
@@ -80,7 +80,7 @@ fn attempt_pop<T>(
 
 /// The deadline `timeout` from now, or `None` (no deadline) if that
 /// instant is too far to represent.
-fn deadline_after(timeout: Duration) -> Option<Instant> {
+pub(crate) fn deadline_after(timeout: Duration) -> Option<Instant> {
     Instant::now().checked_add(timeout)
 }
 

@@ -63,14 +63,16 @@
 #![forbid(unsafe_code)]
 
 mod blocking;
-mod error;
 mod park_state;
 mod sync;
+mod wait_for;
 
-pub use error::{PopTimeoutError, PushTimeoutError};
 pub use park_state::ParkState;
 pub use ring_core::spin::SpinPolicy;
-pub use ring_core::{PopError, PushError, TryPopError, TryPushError};
+pub use ring_core::{
+    Disconnected, PopError, PopTimeoutError, PushError, PushTimeoutError, TryPopError,
+    TryPushError, WaitTimeoutError,
+};
 
 use ring_core::spin::Spinner;
 

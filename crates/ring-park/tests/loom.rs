@@ -108,3 +108,31 @@ fn capacity_one_ping_pong_one_round_trip() {
 fn capacity_one_ping_pong_two_round_trips() {
     ping_pong(2);
 }
+
+/// A wait for two items, fed one push at a time: the first push wakes the
+/// waiter, which finds too few and parks again; the second must wake it
+/// once more.
+#[test]
+fn a_wait_for_two_items_is_woken_by_the_push_that_completes_them() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(2);
+        let waiter = thread::spawn(move || consumer.wait_items(2));
+        producer.push(1).unwrap();
+        producer.push(2).unwrap();
+        assert_eq!(waiter.join().unwrap(), Ok(2));
+    });
+}
+
+/// A wait for free slots ended by the consumer closing the channel, which
+/// must wake it as the consumer's drop does.
+#[test]
+fn a_wait_for_free_slots_is_woken_by_the_consumers_close() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = channel(1);
+        producer.push(1).unwrap();
+        let waiter = thread::spawn(move || producer.wait_free_slots(1));
+        consumer.close_channel();
+        assert_eq!(waiter.join().unwrap(), Err(ring_park::Disconnected));
+        assert_eq!(consumer.pop(), Ok(1));
+    });
+}

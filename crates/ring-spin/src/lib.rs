@@ -31,7 +31,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-pub use ring_core::{PopError, PushError, TryPopError, TryPushError};
+pub use ring_core::{Disconnected, PopError, PushError, TryPopError, TryPushError};
 
 /// The writing end of a ring; see [`channel`].
 ///
@@ -117,9 +117,89 @@ impl<T> Producer<T> {
             core::hint::spin_loop();
         }
     }
+
+    /// Spins until at least `n` slots are free, and returns how many are:
+    /// the next that many pushes find room without waiting. `n == 0`
+    /// returns at once with the current count.
+    ///
+    /// # Errors
+    ///
+    /// [`Disconnected`] once the consumer is gone or a side closed the
+    /// channel.
+    ///
+    /// # Panics
+    ///
+    /// If `n` exceeds the capacity: the wait could never end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_spin::channel(4);
+    /// assert_eq!(producer.push_slice(&[1, 2, 3, 4]), 4);
+    /// let popper = std::thread::spawn(move || {
+    ///     let mut period = [0; 2];
+    ///     consumer.wait_items(2).unwrap();
+    ///     assert_eq!(consumer.pop_slice(&mut period), 2);
+    ///     consumer
+    /// });
+    /// assert!(producer.wait_free_slots(2).unwrap() >= 2);
+    /// drop(popper.join().unwrap());
+    /// assert_eq!(producer.wait_free_slots(1), Err(ring_spin::Disconnected));
+    /// ```
+    #[track_caller]
+    pub fn wait_free_slots(&mut self, n: usize) -> Result<usize, Disconnected> {
+        loop {
+            if let Some(outcome) = self.inner.free_slots_reached(n) {
+                return outcome;
+            }
+            core::hint::spin_loop();
+        }
+    }
 }
 
 impl<T> Consumer<T> {
+    /// Spins until the ring holds at least `n` items, and returns how many
+    /// it holds, without popping them: for reading a whole period at once
+    /// with [`read_chunk`](Self::read_chunk) or
+    /// [`pop_slice`](Self::pop_slice). `n == 0` returns at once with the
+    /// current count.
+    ///
+    /// # Errors
+    ///
+    /// [`PopError`] once the producer is gone (or a side closed the
+    /// channel) and fewer than `n` items remain.
+    ///
+    /// # Panics
+    ///
+    /// If `n` exceeds the capacity: the wait could never end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_spin::channel(8);
+    /// std::thread::spawn(move || {
+    ///     for sample in 0..6 {
+    ///         producer.push(sample).unwrap();
+    ///     }
+    /// });
+    /// assert!(consumer.wait_items(4).unwrap() >= 4);
+    /// let mut period = [0; 4];
+    /// assert_eq!(consumer.pop_slice(&mut period), 4);
+    /// assert_eq!(period, [0, 1, 2, 3]);
+    /// assert_eq!(consumer.wait_items(2), Ok(2));
+    /// assert_eq!(consumer.pop_slice(&mut period), 2);
+    /// assert_eq!(consumer.wait_items(1), Err(ring_spin::PopError));
+    /// ```
+    #[track_caller]
+    pub fn wait_items(&mut self, n: usize) -> Result<usize, PopError> {
+        loop {
+            if let Some(outcome) = self.inner.items_reached(n) {
+                return outcome;
+            }
+            core::hint::spin_loop();
+        }
+    }
+
     /// Pops the oldest item, spinning while the ring is empty.
     ///
     /// # Errors

@@ -204,3 +204,38 @@ fn debug_output_names_the_handle() {
     assert!(format!("{producer:?}").starts_with("Producer { capacity: 3"));
     assert!(format!("{consumer:?}").starts_with("Consumer { capacity: 3"));
 }
+
+#[test]
+fn waits_for_n_items_and_n_free_slots_end_when_reached_or_disconnected() {
+    let _turn = one_spinning_test_at_a_time();
+    with_watchdog(|| {
+        let (mut producer, mut consumer) = channel(8);
+        let pusher = thread::spawn(move || {
+            for value in 0..8 {
+                producer.push(value).unwrap();
+            }
+            // Waits until the consumer has made room for 6 at once.
+            assert!(producer.wait_free_slots(6).unwrap() >= 6);
+            producer.push_slice(&[8, 9])
+        });
+        // The items arrive one at a time; the wait ends only at 5.
+        assert!(consumer.wait_items(5).unwrap() >= 5);
+        let mut period = [0; 6];
+        assert_eq!(consumer.wait_items(6).map(|n| n >= 6), Ok(true));
+        assert_eq!(consumer.pop_slice(&mut period), 6);
+        assert_eq!(period, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(pusher.join().unwrap(), 2);
+        // The producer is gone: a wait for more than remain fails, one for
+        // what remains succeeds.
+        assert_eq!(consumer.wait_items(5), Err(PopError));
+        assert_eq!(consumer.wait_items(4), Ok(4));
+        assert_eq!(consumer.wait_items(0), Ok(4));
+    });
+}
+
+#[test]
+#[should_panic(expected = "wait_items(3) can never finish: the ring has 2 slots")]
+fn waiting_for_more_items_than_the_capacity_panics() {
+    let (_producer, mut consumer) = channel::<u8>(2);
+    let _ = consumer.wait_items(3);
+}
