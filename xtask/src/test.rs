@@ -56,14 +56,13 @@ pub fn lint() -> Result<(), String> {
         ]),
     )?;
     run_step(
-        "clippy (ring-async's tokio feature)",
+        "clippy (ring-async's features: tokio, futures-io, tokio-io)",
         cargo().args([
             "clippy",
             "-p",
             "ring-async",
             "--all-targets",
-            "--features",
-            "tokio",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -109,6 +108,12 @@ pub fn lint() -> Result<(), String> {
             .args(["doc", "--workspace", "--no-deps"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    run_step(
+        "docs of ring-async's features",
+        cargo()
+            .args(["doc", "-p", "ring-async", "--all-features", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
     Ok(())
 }
 
@@ -116,16 +121,21 @@ pub fn lint() -> Result<(), String> {
 pub fn tests() -> Result<(), String> {
     run_step("tests and doctests", cargo().args(["test", "--workspace"]))?;
     run_step(
-        "tests of ring-async's tokio feature",
+        "tests of ring-async's features (tokio's budget, the byte streams)",
         cargo().args([
             "test",
             "-p",
             "ring-async",
-            "--features",
-            "tokio",
+            "--all-features",
             "--test",
             "coop",
+            "--test",
+            "byte_streams",
         ]),
+    )?;
+    run_step(
+        "doctests of ring-async's features",
+        cargo().args(["test", "-p", "ring-async", "--all-features", "--doc"]),
     )?;
     run_step(
         "tests of the ablation builds",

@@ -123,6 +123,8 @@
 mod blocking;
 #[cfg(not(loom))]
 mod blocking_deadline;
+#[cfg(any(feature = "futures-io", feature = "tokio-io"))]
+mod byte_io;
 mod future_types;
 #[cfg(not(loom))]
 mod nap_timer;

@@ -128,6 +128,8 @@ mod error;
 pub mod fence;
 mod flavour_api;
 pub mod handshake;
+#[cfg(feature = "std")]
+pub mod io;
 mod positions;
 mod producer;
 mod shared;
@@ -157,6 +159,8 @@ pub use wait_state::WaitState;
 pub mod __private {
     pub use crate::wait_for::assert_wait_reachable;
     pub use alloc::vec::Vec;
+    #[cfg(feature = "std")]
+    pub use std::io;
 }
 
 use shared::Shared;

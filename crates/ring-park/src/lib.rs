@@ -42,6 +42,30 @@
 //! assert!(consumer.pop_timeout(Duration::from_millis(1)).unwrap_err().is_disconnected());
 //! ```
 //!
+//! # Byte streams
+//!
+//! `Producer<u8>` implements `std::io::Write` and `Consumer<u8>` implements
+//! `std::io::Read`: a write waits until at least one byte fits and writes
+//! as many as fit, failing with `ErrorKind::BrokenPipe` once the consumer
+//! is gone or the channel closed; a read waits until at least one byte is
+//! there, and returns `Ok(0)` at the end of the stream (the producer gone
+//! or the channel closed, and the ring drained). So `std::io::copy` pipes
+//! bytes through, and [`Producer::close_channel`] ends the stream.
+//!
+//! ```
+//! use std::io::{Read, Write};
+//!
+//! let (mut producer, mut consumer) = ring_park::channel::<u8>(4096);
+//! let writer = std::thread::spawn(move || {
+//!     std::io::copy(&mut &b"a log line\nanother\n"[..], &mut producer).unwrap();
+//!     producer.close_channel(); // The reader sees the end of the stream.
+//! });
+//! let mut text = String::new();
+//! consumer.read_to_string(&mut text).unwrap();
+//! writer.join().unwrap();
+//! assert_eq!(text, "a log line\nanother\n");
+//! ```
+//!
 //! # The handshake
 //!
 //! A waiting side announces itself (stores its thread and sets a flag),
@@ -181,6 +205,10 @@ pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>
 }
 
 ring_core::impl_flavour_api!(crate = "ring_park", wait_state = ParkState);
+// `std::io::Write` for `Producer<u8>` and `std::io::Read` for
+// `Consumer<u8>`, parking while the ring is full or empty (see the crate
+// docs' "Byte streams").
+ring_core::impl_blocking_io!();
 
 ring_core::impl_spin_policy_api!(crate = "ring_park", sleeps = "it parks");
 

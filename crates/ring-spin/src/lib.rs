@@ -25,8 +25,30 @@
 //! assert_eq!(sum, (0..10_000).sum());
 //! ```
 //!
+//! # Byte streams
+//!
+//! With the default `std` feature, `Producer<u8>` implements
+//! `std::io::Write` and `Consumer<u8>` implements `std::io::Read`: a write
+//! spins until at least one byte fits and writes as many as fit, failing
+//! with `ErrorKind::BrokenPipe` once the consumer is gone or the channel
+//! closed; a read spins until at least one byte is there, and returns
+//! `Ok(0)` at the end of the stream (the producer gone or the channel
+//! closed, and the ring drained). So `std::io::copy` pipes bytes through.
+//!
+//! ```
+//! use std::io::{Read, Write};
+//!
+//! let (mut producer, mut consumer) = ring_spin::channel::<u8>(64);
+//! let writer = std::thread::spawn(move || producer.write_all(&[7; 1000]));
+//! let mut received = Vec::new();
+//! consumer.read_to_end(&mut received).unwrap();
+//! writer.join().unwrap().unwrap();
+//! assert_eq!(received, [7; 1000]);
+//! ```
+//!
 //! The crate is `no_std` (it needs `alloc`); the default `std` feature
-//! implements `std::error::Error` for the error types.
+//! implements `std::error::Error` for the error types and the byte-stream
+//! traits.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -86,6 +108,11 @@ pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
 }
 
 ring_core::impl_flavour_api!(crate = "ring_spin", wait_state = ());
+// `std::io::Write` for `Producer<u8>` and `std::io::Read` for
+// `Consumer<u8>`, spinning while the ring is full or empty (see the
+// crate docs' "Byte streams").
+#[cfg(feature = "std")]
+ring_core::impl_blocking_io!();
 
 impl<T> Producer<T> {
     /// Pushes `value`, spinning while the ring is full.

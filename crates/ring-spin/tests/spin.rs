@@ -239,3 +239,27 @@ fn waiting_for_more_items_than_the_capacity_panics() {
     let (_producer, mut consumer) = channel::<u8>(2);
     let _ = consumer.wait_items(3);
 }
+
+#[test]
+fn a_byte_stream_arrives_whole_and_ends_when_the_writer_closes() {
+    use std::io::{ErrorKind, Read, Write};
+
+    let _turn = one_spinning_test_at_a_time();
+    with_watchdog(|| {
+        let length = scaled(1 << 18);
+        let bytes: Vec<u8> = (0..length).map(|index| (index % 251) as u8).collect();
+        let expected = bytes.clone();
+        let (mut producer, mut consumer) = channel::<u8>(61);
+        let writer = thread::spawn(move || {
+            std::io::copy(&mut &bytes[..], &mut producer).unwrap();
+            producer.close_channel();
+            producer
+        });
+        let mut received = Vec::new();
+        assert_eq!(consumer.read_to_end(&mut received).unwrap(), length);
+        assert!(received == expected, "the bytes arrived changed");
+        let mut producer = writer.join().unwrap();
+        let error = producer.write(b"late").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::BrokenPipe);
+    });
+}
