@@ -9,12 +9,14 @@ use ring_core::{TryPopError, TryPushError};
 use crate::item::modified;
 use crate::{Flavour, Input, Item, Operation, Readiness, Tracked, Unit, View, Waited, chunk_max};
 
-/// Runs `input` on flavour `F`, with `u64`, [`Tracked`] and [`Unit`] items;
-/// panics (which the fuzzer reports) at the first difference.
+/// Runs `input` on flavour `F`, with `u64`, [`Tracked`] and [`Unit`] items,
+/// then as a byte stream ([`check_bytes`](crate::check_bytes)); panics
+/// (which the fuzzer reports) at the first difference.
 pub fn check<F: Flavour>(input: &Input) {
     Run::<F, u64>::new(input.capacity()).all(&input.operations);
     Run::<F, Tracked>::new(input.capacity()).all(&input.operations);
     Run::<F, Unit>::new(input.capacity()).all(&input.operations);
+    crate::check_bytes::<F>(input);
 }
 
 /// One run: the ring's two handles (each `None` once dropped) and the model.
@@ -168,6 +170,19 @@ impl<F: Flavour, I: Item> Run<F, I> {
                 self.read_chunk_iter(chunk_max(max), taken.into(), leak);
             }
             Operation::TryIter(count) if consumer_alive => self.try_iter(count.into()),
+            Operation::PopInto(max) if consumer_alive => self.pop_into(chunk_max(max)),
+            Operation::WaitFreeSlots { wanted, style } if producer_alive => {
+                self.wait_free_slots(self.wanted(wanted), style);
+            }
+            Operation::WaitItems { wanted, style } if consumer_alive => {
+                self.wait_items(self.wanted(wanted), style);
+            }
+            Operation::Closed if producer_alive => {
+                let closed = F::closed(self.producer.as_mut().unwrap());
+                if let Some(closed) = closed {
+                    assert_eq!(closed, !self.connected(), "closed() ready");
+                }
+            }
             Operation::ReadyItems { style } if consumer_alive => self.ready_items(style),
             Operation::Peek if consumer_alive => {
                 let consumer = self.consumer.as_ref().unwrap();
@@ -409,6 +424,64 @@ impl<F: Flavour, I: Item> Run<F, I> {
             items => Readiness::Ready(items),
         };
         assert_eq!(readiness, expected, "wait for items (style {style})");
+    }
+
+    /// A count to wait for from a fuzzer byte: from 0 up to the capacity,
+    /// every count the waits accept (more panics, which the unit tests
+    /// check; the fuzz targets abort on a panic).
+    fn wanted(&self, raw: u8) -> usize {
+        usize::from(raw) % (self.capacity + 1)
+    }
+
+    fn wait_free_slots(&mut self, wanted: usize, style: u8) {
+        let free = self.free_for_producer();
+        let expected = if wanted == 0 {
+            Readiness::Ready(free)
+        } else if !self.connected() {
+            Readiness::Disconnected
+        } else if free >= wanted {
+            Readiness::Ready(free)
+        } else {
+            Readiness::Pending
+        };
+        let readiness = F::wait_free_slots(self.producer.as_mut().unwrap(), wanted, style);
+        assert_eq!(
+            readiness, expected,
+            "wait_free_slots({wanted}) (style {style})"
+        );
+    }
+
+    fn wait_items(&mut self, wanted: usize, style: u8) {
+        // The wait counts the items through a read chunk, which publishes
+        // what a leaked iterator took.
+        self.unpublished = 0;
+        let items = self.model.len();
+        let expected = if wanted == 0 || items >= wanted {
+            Readiness::Ready(items)
+        } else if !self.connected() {
+            Readiness::Disconnected
+        } else {
+            Readiness::Pending
+        };
+        let readiness = F::wait_items(self.consumer.as_mut().unwrap(), wanted, style);
+        assert_eq!(readiness, expected, "wait_items({wanted}) (style {style})");
+    }
+
+    fn pop_into(&mut self, max: usize) {
+        // Taking the chunk publishes what a leaked iterator took.
+        self.unpublished = 0;
+        // An item already there, which `pop_into` must append after.
+        let first = self.fresh(1)[0];
+        let mut out = vec![self.create(first)];
+        let moved = F::pop_into(self.consumer.as_mut().unwrap(), &mut out, max);
+        assert_eq!(moved, max.min(self.model.len()), "pop_into of up to {max}");
+        assert_eq!(out.len(), moved + 1, "pop_into's count");
+        let mut out = out.into_iter();
+        self.drop_returned(out.next().unwrap(), first);
+        for item in out {
+            let value = self.model.pop_front().expect("the model has the item");
+            self.drop_returned(item, value);
+        }
     }
 
     fn pop_slice(&mut self, count: usize) {

@@ -1,6 +1,8 @@
 //! The operations every flavour shares, as a trait the driver is generic
 //! over, plus each flavour's own waiting forms.
 
+use std::io;
+
 use ring_core::{ReadChunk, TryPopError, TryPushError, WaitState, WriteChunkUninit};
 
 /// What a handle reports about the ring.
@@ -31,7 +33,8 @@ pub enum Waited<T> {
 /// What a wait for free slots or for items gave when polled once.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum Readiness {
-    /// This many slots (or items) are there, at least one.
+    /// This many slots (or items) are there: at least one, or at least as
+    /// many as a wait for `n` asked for.
     Ready(usize),
     /// Not yet: the task would be woken later.
     Pending,
@@ -81,6 +84,26 @@ pub trait Flavour {
         None
     }
 
+    /// The flavour's wait for `wanted` free slots (`wait_free_slots(n)` or
+    /// ring-core's `free_slots_reached(n)`), in a form that cannot wait
+    /// forever; `style` picks among its forms.
+    fn wait_free_slots<T>(producer: &mut Self::Producer<T>, wanted: usize, style: u8) -> Readiness;
+
+    /// ring-async's `producer.closed()`, polled once: `Some(true)` when it
+    /// is ready; `None` if the flavour has no such wait.
+    fn closed<T>(_producer: &mut Self::Producer<T>) -> Option<bool> {
+        None
+    }
+
+    /// Writes `bytes` through the flavour's byte-stream trait, `style`
+    /// picking among them; `None` where a blocking write would block.
+    /// `Err(WouldBlock)` stands for a pending async write.
+    fn write_bytes(
+        producer: &mut Self::Producer<u8>,
+        bytes: &[u8],
+        style: u8,
+    ) -> Option<io::Result<usize>>;
+
     /// `consumer.try_pop()`.
     fn try_pop<T>(consumer: &mut Self::Consumer<T>) -> Result<T, TryPopError>;
     /// `consumer.pop_slice(out)`.
@@ -100,6 +123,22 @@ pub trait Flavour {
     fn ready_items<T>(_consumer: &mut Self::Consumer<T>, _style: u8) -> Option<Readiness> {
         None
     }
+
+    /// `consumer.pop_into(out, max)`.
+    fn pop_into<T>(consumer: &mut Self::Consumer<T>, out: &mut Vec<T>, max: usize) -> usize;
+
+    /// The flavour's wait for `wanted` items (`wait_items(n)` or ring-core's
+    /// `items_reached(n)`), in a form that cannot wait forever.
+    fn wait_items<T>(consumer: &mut Self::Consumer<T>, wanted: usize, style: u8) -> Readiness;
+
+    /// Reads into `buf` through the flavour's byte-stream trait; `None`
+    /// where a blocking read would block, `Err(WouldBlock)` for a pending
+    /// async read.
+    fn read_bytes(
+        consumer: &mut Self::Consumer<u8>,
+        buf: &mut [u8],
+        style: u8,
+    ) -> Option<io::Result<usize>>;
 }
 
 /// Implements the shared part of [`Flavour`] for a flavour crate, whose
@@ -164,6 +203,10 @@ macro_rules! shared_operations {
 
         fn try_iter<T>(consumer: &mut Self::Consumer<T>, count: usize) -> Vec<T> {
             consumer.try_iter().take(count).collect()
+        }
+
+        fn pop_into<T>(consumer: &mut Self::Consumer<T>, out: &mut Vec<T>, max: usize) -> usize {
+            consumer.pop_into(out, max)
         }
 
         fn peek<T>(consumer: &Self::Consumer<T>) -> Option<&T> {

@@ -87,6 +87,35 @@ pub enum Operation {
     },
     /// Pops up to `count` items through `try_iter`.
     TryIter(u8),
+    /// Moves up to `max` items into a `Vec` through `pop_into`.
+    PopInto(u8),
+    /// The flavour's wait for `wanted` free slots (taken modulo the
+    /// capacity plus one, so that every count the wait accepts comes up), in
+    /// a form that cannot wait forever; `style` picks the form.
+    WaitFreeSlots {
+        wanted: u8,
+        style: u8,
+    },
+    /// The flavour's wait for `wanted` items, likewise.
+    WaitItems {
+        wanted: u8,
+        style: u8,
+    },
+    /// ring-async's `producer.closed()`, polled once.
+    Closed,
+    /// Writes `count` bytes through the flavour's `io::Write` (or
+    /// `AsyncWrite`, polled once; `style` picks the trait), on the byte
+    /// run only: see [`check`](crate::check).
+    WriteBytes {
+        count: u8,
+        style: u8,
+    },
+    /// Reads up to `count` bytes through `io::Read` (or `AsyncRead`), on
+    /// the byte run only.
+    ReadBytes {
+        count: u8,
+        style: u8,
+    },
     /// The flavour's wait for free slots, polled once (ring-async only;
     /// `style` picks the form).
     ReadySlots {
