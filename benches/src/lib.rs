@@ -22,6 +22,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub mod batch;
+pub mod byte_pipes;
 pub mod clocks;
 pub mod items;
 pub mod latency;

@@ -480,6 +480,17 @@ pub fn quick_check() -> Result<(), String> {
             }
         }
     }
+    for name in [
+        "ring-async",
+        "tokio simplex",
+        "tokio duplex",
+        "ring-park",
+        "UnixStream pair",
+    ] {
+        if !covers(&|s| s.key.implementation == name && s.key.workload == "byte pipe") {
+            missing.push(format!("{name} byte pipe"));
+        }
+    }
     if !covers(&|s| !s.key.pinned) {
         missing.push("unpinned threads".into());
     }
@@ -502,6 +513,7 @@ pub fn quick_check() -> Result<(), String> {
         "## Paced streams",
         "## Shared cores",
         "## CPU time per item",
+        "## Byte pipes",
         "## Which flavour should I use?",
     ] {
         if !report.contains(heading) {

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::bench_stats::{Figure, Key, Sample, figures, ratio};
 
+mod byte_pipes;
 pub mod peers;
 mod waiting;
 
@@ -267,9 +268,11 @@ pub fn build(
     sections.push(waiting::paced(samples, &figures));
     sections.push(waiting::shared_cores(samples, &figures));
     sections.push(waiting::cpu_per_item(samples, &figures));
+    sections.push(byte_pipes::section(samples, &figures));
     let mut advice = advice(&figures);
     let last = advice.pop();
     advice.extend(waiting::advice(samples));
+    advice.extend(byte_pipes::advice(samples));
     advice.extend(last);
     Report {
         machine,

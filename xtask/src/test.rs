@@ -137,11 +137,29 @@ pub fn tests() -> Result<(), String> {
         "doctests of ring-async's features",
         cargo().args(["test", "-p", "ring-async", "--all-features", "--doc"]),
     )?;
+    for example in EXAMPLES {
+        run_step(
+            &format!("example {example} (short run)"),
+            cargo().args([
+                "run",
+                "-p",
+                "ring-examples",
+                "--example",
+                example,
+                "--",
+                "--short",
+            ]),
+        )?;
+    }
     run_step(
         "tests of the ablation builds",
         ablation_cargo().args(["test", "-p", "ring-core", "--tests"]),
     )
 }
+
+/// The programs of `examples/`, each of which checks what it moved; the
+/// tests run each briefly (`--short`).
+const EXAMPLES: [&str; 4] = ["audio_callback", "logger", "async_pipeline", "byte_pipe"];
 
 /// A cargo command that builds ring-core with both benchmark ablations, in
 /// a target directory of its own.

@@ -1,7 +1,8 @@
 //! The waiting workloads that `cargo xtask bench` runs after the matrix:
 //! paced streams (CPU time per item, machine busy time, delivery latency),
 //! saturated streams on shared cores (with busy threads competing), and
-//! the CPU time per item of a saturated stream on two pinned cores. Every
+//! the CPU time per item of a saturated stream on two pinned cores, and
+//! the byte pipes ([`ring_benches::byte_pipes`]). Every
 //! point is measured rep by rep with the order rotating, each sample
 //! between two cache-line probes, and written as JSON lines in the
 //! matrix's format (variant `waiting`), one line per figure.
@@ -12,6 +13,7 @@
 use std::io::Write as _;
 use std::time::Duration;
 
+use ring_benches::byte_pipes::{BytePipe, PIPE_BYTES};
 use ring_benches::latency::PERCENTILES;
 use ring_benches::probe::probed;
 use ring_benches::runner::{Args, SampleLine};
@@ -35,17 +37,20 @@ struct Options {
     saturated: Duration,
     /// Items per sample of the 2-worker runs, which are count-based.
     items: u64,
+    /// Bytes per sample of the byte pipes.
+    pipe_bytes: usize,
     filter: Option<String>,
 }
 
 fn options() -> Options {
     let args = Args::parse();
-    let (default_reps, paced, saturated, items) = if args.quick {
+    let (default_reps, paced, saturated, items, pipe_bytes) = if args.quick {
         (
             1,
             Duration::from_millis(50),
             Duration::from_millis(20),
             20_000,
+            1 << 20,
         )
     } else {
         (
@@ -53,6 +58,7 @@ fn options() -> Options {
             Duration::from_secs(1),
             Duration::from_millis(300),
             2_000_000,
+            64 << 20,
         )
     };
     Options {
@@ -61,6 +67,7 @@ fn options() -> Options {
         paced,
         saturated,
         items,
+        pipe_bytes,
         filter: args.filter,
     }
 }
@@ -86,6 +93,9 @@ impl Figure {
 struct Point {
     label: String,
     implementation: &'static str,
+    /// The item type and capacity the figures are written under.
+    item: &'static str,
+    capacity: usize,
     pinned: bool,
     measure: Box<dyn Fn() -> Vec<Figure>>,
 }
@@ -98,6 +108,8 @@ fn points(options: &Options) -> Vec<Point> {
             points.push(Point {
                 label: format!("{} paced {rate}/s", feeder.name),
                 implementation: feeder.name,
+                item: "u64",
+                capacity: CAPACITY,
                 pinned: false,
                 measure: Box::new(move || {
                     let sample = (feeder.paced)(rate, duration, CAPACITY, Placement::unpinned());
@@ -129,6 +141,8 @@ fn points(options: &Options) -> Vec<Point> {
             points.push(Point {
                 label: format!("{} shared cores +{busy}", feeder.name),
                 implementation: feeder.name,
+                item: "u64",
+                capacity: CAPACITY,
                 pinned: false,
                 measure: Box::new(move || {
                     let sample =
@@ -145,6 +159,8 @@ fn points(options: &Options) -> Vec<Point> {
         points.push(Point {
             label: format!("{} saturated pinned", feeder.name),
             implementation: feeder.name,
+            item: "u64",
+            capacity: CAPACITY,
             pinned: true,
             measure: Box::new(move || {
                 let sample = (feeder.saturated)(duration, CAPACITY, Placement::pinned(), 0);
@@ -169,6 +185,8 @@ fn points(options: &Options) -> Vec<Point> {
             points.push(Point {
                 label: format!("{} (2 workers) shared cores +{busy}", contender.name),
                 implementation: contender.name,
+                item: "u64",
+                capacity: CAPACITY,
                 pinned: false,
                 measure: Box::new(move || {
                     let _busy = BusyThreads::start(busy);
@@ -181,6 +199,24 @@ fn points(options: &Options) -> Vec<Point> {
                 }),
             });
         }
+    }
+    for pipe in BytePipe::all() {
+        let bytes = options.pipe_bytes;
+        points.push(Point {
+            label: format!("{} byte pipe", pipe.name),
+            implementation: pipe.name,
+            item: "u8",
+            capacity: PIPE_BYTES,
+            pinned: false,
+            measure: Box::new(move || {
+                let elapsed = (pipe.copy)(bytes);
+                vec![Figure::new(
+                    "byte pipe",
+                    bytes as f64 / elapsed.as_secs_f64() / f64::from(1 << 20),
+                    "MiB/s",
+                )]
+            }),
+        });
     }
     if let Some(filter) = &options.filter {
         points.retain(|point| point.label.contains(filter.as_str()));
@@ -211,8 +247,8 @@ fn main() {
                     variant: "waiting",
                     workload: &figure.workload,
                     implementation: point.implementation,
-                    item: "u64",
-                    capacity: CAPACITY,
+                    item: point.item,
+                    capacity: point.capacity,
                     pinned: point.pinned,
                     placement: &placement.describe(),
                     rep,

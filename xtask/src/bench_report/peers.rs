@@ -19,7 +19,7 @@ use Source::{Crate, Std, Workspace};
 
 /// Every implementation the benchmarks know, in the order the report lists
 /// them: its name in the report, what it is, and where it comes from.
-const IMPLEMENTATIONS: [(&str, &str, Source); 14] = [
+const IMPLEMENTATIONS: [(&str, &str, Source); 17] = [
     ("ring-spin", "this workspace, busy-spinning", Workspace),
     ("ring-park", "this workspace, spins then parks", Workspace),
     (
@@ -77,6 +77,21 @@ const IMPLEMENTATIONS: [(&str, &str, Source); 14] = [
         "tokio mpsc 2×1",
         "tokio `sync::mpsc::channel`, each task on a current-thread runtime",
         Crate("tokio"),
+    ),
+    (
+        "tokio simplex",
+        "tokio `io::simplex` (byte pipes only); two tasks on a 2-worker runtime",
+        Crate("tokio"),
+    ),
+    (
+        "tokio duplex",
+        "tokio `io::duplex` (byte pipes only); two tasks on a 2-worker runtime",
+        Crate("tokio"),
+    ),
+    (
+        "UnixStream pair",
+        "`std::os::unix::net::UnixStream::pair` (byte pipes only); two threads",
+        Std,
     ),
 ];
 
