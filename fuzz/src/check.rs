@@ -426,10 +426,10 @@ impl<F: Flavour, I: Item> Run<F, I> {
         assert_eq!(readiness, expected, "wait for items (style {style})");
     }
 
-    /// A count to wait for from a fuzzer byte: from 0 up to the capacity,
-    /// every count the waits accept (more panics, which the unit tests
-    /// check; the fuzz targets abort on a panic).
-    fn wanted(&self, raw: u8) -> usize {
+    /// A count to wait for from a fuzzer's number: from 0 up to the
+    /// capacity (at most 1024), every count the waits accept (more panics,
+    /// which the unit tests check; the fuzz targets abort on a panic).
+    fn wanted(&self, raw: u16) -> usize {
         usize::from(raw) % (self.capacity + 1)
     }
 

@@ -93,12 +93,12 @@ pub enum Operation {
     /// capacity plus one, so that every count the wait accepts comes up), in
     /// a form that cannot wait forever; `style` picks the form.
     WaitFreeSlots {
-        wanted: u8,
+        wanted: u16,
         style: u8,
     },
     /// The flavour's wait for `wanted` items, likewise.
     WaitItems {
-        wanted: u8,
+        wanted: u16,
         style: u8,
     },
     /// ring-async's `producer.closed()`, polled once.

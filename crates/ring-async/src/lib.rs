@@ -115,8 +115,24 @@
 //! every poll of this crate's futures, `Stream` and `Sink` takes part in
 //! tokio's cooperative budget, as tokio's own channels do: once the task
 //! has spent its budget, the poll returns `Pending` and the task yields.
-//! Without the feature, ring-async depends on no runtime; on other
-//! executors, yield by hand now and then if the ring may never run empty.
+//! Without it, ring-async depends on no runtime (the `tokio-io` feature
+//! brings tokio's I/O traits, not its runtime); on other executors, yield
+//! by hand now and then if the ring may never run empty.
+
+//! # Byte streams
+//!
+//! With the feature `futures-io`, a `Producer<u8>` is a
+//! `futures_io::AsyncWrite` and a `Consumer<u8>` a `futures_io::AsyncRead`;
+//! with `tokio-io`, they implement tokio's `AsyncWrite` and `AsyncRead`.
+//! A write waits until at least one byte fits, then copies as many as fit;
+//! it fails with `ErrorKind::BrokenPipe` once the consumer is gone or a
+//! side closed the channel. A read waits until at least one byte is there
+//! and copies as many as fit; it reads nothing (the end of the stream) once
+//! the producer is gone or a side closed the channel, and the ring is
+//! drained. Flushing does nothing; closing (`poll_close`, `poll_shutdown`)
+//! closes the channel, so that the reader sees the end after the bytes
+//! written before. These are the semantics of ring-spin's and ring-park's
+//! `std::io` traits, which wait by spinning or parking instead.
 
 #![forbid(unsafe_code)]
 

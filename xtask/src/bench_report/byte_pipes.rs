@@ -47,7 +47,7 @@ pub fn section(samples: &[Sample], figures: &Measured) -> Section {
     }
     Section {
         title: "Byte pipes: a stream of bytes through `io::Write`/`io::Read`".into(),
-        text: "64 MiB (`--quick`: 1 MiB) written in 4 KiB writes into a pipe that holds 64 KiB and read out in reads of up to 4 KiB, timed from the first write until the reader sees the end of the stream; the reader checks every read's ends against the pattern written. ring-async (built with its feature `tokio-io` and without `tokio`, so without tokio's cooperative budget) and tokio's `io::simplex(65_536)` and `io::duplex(65_536)` run each end as a task of one 2-worker tokio runtime; ring-park and a `std::os::unix::net::UnixStream` pair (kernel socket buffers at their defaults) run each end on a thread, unpinned. Ratios are same-rep ratios of throughput.".into(),
+        text: "64 MiB (`--quick`: 1 MiB) written in 4 KiB writes into a pipe that holds 64 KiB and read out in reads of up to 4 KiB, timed from the first write until the reader sees the end of the stream; the reader compares every read with the pattern written. ring-async (built with its feature `tokio-io` and without `tokio`, so without tokio's cooperative budget) and tokio's `io::simplex(65_536)` and `io::duplex(65_536)` run each end as a task of one 2-worker tokio runtime; ring-park and a `std::os::unix::net::UnixStream` pair (kernel socket buffers at their defaults) run each end on a thread, unpinned. Ratios are same-rep ratios of throughput.".into(),
         tables: vec![Table {
             title: "byte pipe throughput".into(),
             headers: ["implementation", "MiB/s", "same-rep ratio"]
