@@ -33,33 +33,29 @@ fn poll_write_bytes(
     if ready!(producer.poll_free_slots(cx)).is_err() {
         return Poll::Ready(Err(ring_core::io::broken_pipe()));
     }
-    Poll::Ready(match producer.push_slice(buf) {
-        // The consumer left between the wait and the write.
-        0 => Err(ring_core::io::broken_pipe()),
-        written => Ok(written),
-    })
+    // ring-core's write, which cannot find the ring full now: only a
+    // consumer that left since the wait stops it.
+    Poll::Ready(io::Write::write(&mut producer.inner, buf))
 }
 
 /// The read shared by both traits: waits for one item, then hands the
-/// bytes there (at most `max`) to `copy`, which returns how many it took.
-/// `Ok(false)` at the end of the stream.
+/// bytes there (at most `max`) to `copy` and takes them out of the ring.
+/// Ready without calling `copy` when `max` is 0 and at the end of the
+/// stream, where the read reads nothing.
 fn poll_read_bytes(
     consumer: &mut Consumer<u8>,
     cx: &mut Context<'_>,
     max: usize,
     copy: impl FnOnce(&[u8], &[u8]),
-) -> Poll<io::Result<bool>> {
-    if max == 0 {
-        return Poll::Ready(Ok(true));
-    }
-    if ready!(consumer.poll_items(cx)).is_err() {
-        return Poll::Ready(Ok(false));
+) -> Poll<()> {
+    if max == 0 || ready!(consumer.poll_items(cx)).is_err() {
+        return Poll::Ready(());
     }
     let chunk = consumer.read_chunk(max);
     let (first, second) = chunk.as_slices();
     copy(first, second);
     chunk.commit_all();
-    Poll::Ready(Ok(true))
+    Poll::Ready(())
 }
 
 #[cfg(feature = "futures-io")]
@@ -142,7 +138,7 @@ mod futures_traits {
                 buf[..first.len()].copy_from_slice(first);
                 buf[first.len()..first.len() + second.len()].copy_from_slice(second);
                 read = first.len() + second.len();
-            }))?;
+            }));
             Poll::Ready(Ok(read))
         }
     }
@@ -226,7 +222,7 @@ mod tokio_traits {
             ready!(poll_read_bytes(self.get_mut(), cx, max, |first, second| {
                 buf.put_slice(first);
                 buf.put_slice(second);
-            }))?;
+            }));
             Poll::Ready(Ok(()))
         }
     }

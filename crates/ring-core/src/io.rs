@@ -113,7 +113,9 @@ impl<W: WaitState> io::Read for Consumer<u8, W> {
 /// - `flush` returns at once: every write is published when it returns.
 ///
 /// Invoke it in the flavour's crate, after `impl_flavour_api!`, where
-/// `Producer`, `Consumer` and the waits are in scope.
+/// `Producer`, `Consumer` (each wrapping ring-core's handle in a field
+/// named `inner`) and the waits are in scope. After its wait, each calls
+/// ring-core's non-waiting form on `inner`.
 ///
 /// # Examples
 ///
@@ -176,11 +178,9 @@ macro_rules! impl_blocking_io {
                 if self.wait_free_slots(1).is_err() {
                     return Err($crate::io::broken_pipe());
                 }
-                match self.push_slice(buf) {
-                    // The consumer left between the wait and the write.
-                    0 => Err($crate::io::broken_pipe()),
-                    written => Ok(written),
-                }
+                // ring-core's write, which cannot find the ring full now:
+                // only a consumer that left since the wait stops it.
+                $crate::__private::io::Write::write(&mut self.inner, buf)
             }
 
             fn flush(&mut self) -> $crate::__private::io::Result<()> {
@@ -196,7 +196,8 @@ macro_rules! impl_blocking_io {
                 if buf.is_empty() || self.wait_items(1).is_err() {
                     return Ok(0);
                 }
-                Ok(self.pop_slice(buf))
+                // ring-core's read, which finds at least one byte now.
+                $crate::__private::io::Read::read(&mut self.inner, buf)
             }
         }
     };
