@@ -27,9 +27,11 @@
 //! stream costs about one registration and one wake-up per item;
 //! [`channel_with`] chooses another policy, such as
 //! [`SpinPolicy::LOW_LATENCY`] for a saturated stream between two threads
-//! of their own. A side whose spins keep missing registers in the
-//! handshake's symmetric mode, which spares it the `membarrier` call of
-//! each wait (see ring-core's `handshake` module).
+//! of their own. A side whose spins keep missing (three in a row) stops
+//! spinning, looks once and registers, until a look catches the peer or
+//! the peer finds the stream busy again; it registers in the handshake's
+//! symmetric mode, which spares it the `membarrier` call of each wait (see
+//! ring-core's `handshake` module).
 //!
 //! While neither side waits, a push or pop costs what `ring-spin`'s does
 //! plus one load of a flag: no read-modify-write on a cache line the other

@@ -169,7 +169,8 @@ pub(crate) fn wait<H: Waiting, R>(
 /// was taken meanwhile (even if this load does not see it yet), the taker
 /// wakes the same task.
 ///
-/// Otherwise: a few quick looks (see [`INLINE_POLLS`]); then, unless the
+/// Otherwise: a few quick looks (see [`INLINE_POLLS`]; none while the
+/// handle's [`Spinner`] expects long waits); then, unless the
 /// other side was last seen on this thread (where it cannot act while this
 /// task spins), a spin as the handle's [`Spinner`] says, to catch the other
 /// side acting: a few microseconds at most by default, so that a poll never
@@ -202,8 +203,13 @@ fn wait_slow<H: Waiting, R>(
         *handle.standing() = standing;
         return Err(NotReady::Registered);
     }
-    if let Some(result) = attempt_again(handle, &mut attempt) {
-        return Ok(result);
+    // The quick looks catch a busy stream's moments; on a stream whose
+    // last few waits all outlasted the spin, they only add to every wait
+    // (see `Spinner::spin`, which then looks once).
+    if !handle.spinner().expects_long_waits() {
+        if let Some(result) = attempt_again(handle, &mut attempt) {
+            return Ok(result);
+        }
     }
     // loom explores the protocol, not the spinning.
     let spin = !cfg!(loom) && {
