@@ -7,7 +7,10 @@
 //! tokio's `AsyncWrite`/`AsyncRead` (ring-async's feature `tokio-io`, and
 //! not its feature `tokio`: no cooperative budget). ring-park is held
 //! against a Unix socket pair (kernel buffers at their defaults), each end
-//! a thread, through `std::io`.
+//! a thread, through `std::io`. ring-spin, on two threads that never
+//! sleep, is the ceiling: every pipe here copies each byte into the pipe
+//! and out of it, and ring-spin adds nothing else but one index
+//! publication per write.
 //!
 //! The reader compares every read with the pattern written, so a lost,
 //! doubled or reordered byte fails the run.
@@ -20,13 +23,34 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// Bytes per write.
+///
+/// ```
+/// assert_eq!(ring_benches::byte_pipes::WRITE_BYTES, 4096);
+/// ```
 pub const WRITE_BYTES: usize = 4096;
 /// Bytes the pipe holds: the ring's capacity, tokio's pipe buffer.
+///
+/// ```
+/// use ring_benches::byte_pipes::{PIPE_BYTES, WRITE_BYTES};
+///
+/// assert_eq!(PIPE_BYTES % WRITE_BYTES, 0); // Sixteen writes fill it.
+/// ```
 pub const PIPE_BYTES: usize = 65_536;
 /// The pattern's period: a prime, so that it drifts against the block size.
 const PERIOD: usize = 251;
 
 /// One implementation of the byte pipe.
+///
+/// # Examples
+///
+/// ```
+/// use ring_benches::byte_pipes::BytePipe;
+///
+/// let spin = BytePipe::all().into_iter().find(|pipe| pipe.name == "ring-spin").unwrap();
+/// // Panics if a byte is lost, doubled or out of place.
+/// let elapsed = (spin.copy)(1 << 20);
+/// assert!(elapsed.as_nanos() > 0);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct BytePipe {
     /// Its name in the report.
@@ -37,7 +61,12 @@ pub struct BytePipe {
 
 impl BytePipe {
     /// Every byte pipe measured.
-    pub fn all() -> [Self; 5] {
+    ///
+    /// ```
+    /// let names = ring_benches::byte_pipes::BytePipe::all().map(|pipe| pipe.name);
+    /// assert!(names.contains(&"ring-async") && names.contains(&"tokio simplex"));
+    /// ```
+    pub fn all() -> [Self; 6] {
         [
             Self {
                 name: "ring-async",
@@ -64,6 +93,13 @@ impl BytePipe {
                 name: "ring-park",
                 copy: |total| {
                     let (writer, reader) = ring_park::channel::<u8>(PIPE_BYTES);
+                    on_two_threads(writer, reader, total)
+                },
+            },
+            Self {
+                name: "ring-spin",
+                copy: |total| {
+                    let (writer, reader) = ring_spin::channel::<u8>(PIPE_BYTES);
                     on_two_threads(writer, reader, total)
                 },
             },

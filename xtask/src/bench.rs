@@ -486,6 +486,7 @@ pub fn quick_check() -> Result<(), String> {
         "tokio duplex",
         "ring-park",
         "UnixStream pair",
+        "ring-spin",
     ] {
         if !covers(&|s| s.key.implementation == name && s.key.workload == "byte pipe") {
             missing.push(format!("{name} byte pipe"));
