@@ -591,7 +591,10 @@ mod tests {
             None::<()>
         });
         assert_eq!(caught, None);
-        assert!(calls < POLLS_PER_CLOCK_LOOK, "{calls} polls for a spin of 1 ns");
+        assert!(
+            calls < POLLS_PER_CLOCK_LOOK,
+            "{calls} polls for a spin of 1 ns"
+        );
     }
 
     #[test]
