@@ -27,9 +27,8 @@
 //! stream costs about one registration and one wake-up per item;
 //! [`channel_with`] chooses another policy, such as
 //! [`SpinPolicy::LOW_LATENCY`] for a saturated stream between two threads
-//! of their own. A side whose spins keep missing (three in a row) stops
-//! spinning, looks once and registers, until a look catches the peer or
-//! the peer finds the stream busy again; it registers in the handshake's
+//! of their own. A side whose spins keep missing (three in a row) skips
+//! its quick looks before the spin, and registers in the handshake's
 //! symmetric mode, which spares it the `membarrier` call of each wait (see
 //! ring-core's `handshake` module).
 //!

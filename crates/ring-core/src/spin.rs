@@ -40,9 +40,8 @@ pub struct SpinPolicy {
 }
 
 impl SpinPolicy {
-    /// The default: at most 4 µs, down to 0.1 µs while spins keep missing
-    /// (and a single look once a few in a row missed, see
-    /// [`Spinner::spin`]). A paced stream costs about one sleep and one
+    /// The default: at most 4 µs, down to 0.1 µs while spins keep missing.
+    /// A paced stream costs about one sleep and one
     /// wake-up per item and no spinning to speak of; a saturated stream,
     /// whose other side acts within nanoseconds, rarely sleeps at all.
     ///
@@ -173,6 +172,7 @@ const POLLS_PER_CLOCK_LOOK: u32 = 8;
 /// benchmark machine, so a look every [`POLLS_PER_CLOCK_LOOK`] polls made
 /// the shortest spin of [`SpinPolicy::FRUGAL`] (0.1 µs) last 0.35 µs, on
 /// every wait of a paced stream.
+const SINGLE_LOOK: bool = false;
 const SHORT_SPIN: Duration = Duration::from_micros(1);
 
 /// After how many spins in a row that caught nothing a side takes its
@@ -395,13 +395,6 @@ impl Spinner {
     /// adapts the next spin's length to the outcome. `attempt` is called
     /// at least once, even when the spin's length is zero.
     ///
-    /// While [`expects_long_waits`](Self::expects_long_waits) holds (the
-    /// last few spins all missed), the spin is that one call: the waits of
-    /// such a stream outlast any spin the policy allows, so spinning would
-    /// only add its length to the CPU time of every wait. A call that
-    /// catches the other side ends that state, as does a busy stream's
-    /// request through the handshake (see [`announce`](Self::announce)).
-    ///
     /// # Examples
     ///
     /// ```
@@ -440,7 +433,7 @@ impl Spinner {
                 self.misses = 0;
                 return Some(result);
             }
-            let over = single_look || {
+            let over = (SINGLE_LOOK && single_look) || {
                 polls % polls_per_look == 0 && {
                     let now = Instant::now();
                     let spin_end = *end.get_or_insert(now + *length);
@@ -546,37 +539,6 @@ mod tests {
         }
         assert_eq!(spinner.spin(None, || Some(())), Some(()));
         assert_eq!(spinner.next_spin(), Duration::from_micros(8));
-    }
-
-    #[test]
-    fn after_a_run_of_misses_a_spin_is_one_look_until_a_look_catches() {
-        // Misses run up quickly without spinning; then the spins get two
-        // seconds each, which only the single-look state cuts short.
-        let mut spinner = Spinner::new(SpinPolicy::NEVER);
-        while !spinner.expects_long_waits() {
-            assert_eq!(spinner.spin(None, || None::<()>), None);
-        }
-        spinner.policy = SpinPolicy::fixed(Duration::from_secs(2));
-        spinner.next = spinner.policy.longest;
-        spinner.next_after_sleep = spinner.policy.longest;
-        for _ in 0..3 {
-            let mut calls = 0;
-            let caught = spinner.spin(None, || {
-                calls += 1;
-                None::<()>
-            });
-            assert_eq!((caught, calls), (None, 1));
-            spinner.slept();
-        }
-        // A look that catches the other side ends the state.
-        assert_eq!(spinner.spin(None, || Some(())), Some(()));
-        assert!(!spinner.expects_long_waits());
-        let mut calls = 0;
-        let caught = spinner.spin(None, || {
-            calls += 1;
-            (calls == 100).then_some(())
-        });
-        assert_eq!((caught, calls), (Some(()), 100));
     }
 
     #[test]

@@ -24,10 +24,8 @@
 //! (see [`SpinPolicy`]), so that a paced stream costs little more than one
 //! park and one wake-up per item. [`channel_with`] chooses a longer spin for
 //! a saturated stream between two cores of its own. A side whose spins keep
-//! missing (three in a row) stops spinning until a look catches the peer or
-//! the peer finds the stream busy again, and parks in the handshake's
-//! symmetric mode, which spares each wait the `membarrier` call (see
-//! ring-core's `handshake` module).
+//! missing parks in the handshake's symmetric mode, which spares each wait
+//! the `membarrier` call (see ring-core's `handshake` module).
 //!
 //! ```
 //! use std::time::Duration;
