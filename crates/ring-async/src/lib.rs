@@ -186,6 +186,9 @@ pub struct Producer<T> {
     /// The waker of this side's announcement while it stands (see
     /// `poll::wait_slow`).
     standing: Option<std::task::Waker>,
+    /// The handle's position when a wait last let a task on the same
+    /// thread run first (see `poll::wait_slow`).
+    yielded_at: Option<usize>,
 }
 
 /// The reading end of a ring; see [`channel`].
@@ -216,6 +219,9 @@ pub struct Consumer<T> {
     /// The waker of this side's announcement while it stands (see
     /// `poll::wait_slow`).
     standing: Option<std::task::Waker>,
+    /// The handle's position when a wait last let a task on the same
+    /// thread run first (see `poll::wait_slow`).
+    yielded_at: Option<usize>,
 }
 
 /// Creates a ring of exactly `capacity` slots and returns its two handles.
@@ -274,12 +280,14 @@ pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>
         thread_waker: blocking::ThreadWaker::default(),
         spinner: Spinner::new(spin_policy),
         standing: None,
+        yielded_at: None,
     };
     let consumer = Consumer {
         inner: consumer,
         thread_waker: blocking::ThreadWaker::default(),
         spinner: Spinner::new(spin_policy),
         standing: None,
+        yielded_at: None,
     };
     (producer, consumer)
 }

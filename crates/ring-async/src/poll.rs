@@ -68,6 +68,11 @@ pub(crate) trait Waiting {
     /// wait ends `Pending` after a paired registration, taken by the next
     /// wait that gets past its first attempt.
     fn standing(&mut self) -> &mut Option<Waker>;
+    /// This handle's position in the ring (see ring-core's `position`).
+    fn position(&self) -> usize;
+    /// The position at which a wait of this handle last yielded to a task
+    /// on the same thread.
+    fn yielded_at(&mut self) -> &mut Option<usize>;
 
     /// Ends this side's wait for good: a future whose last poll returned
     /// `Pending` was dropped. Withdraws the announcement and drops the
@@ -109,6 +114,14 @@ impl<T> Waiting for Producer<T> {
     fn standing(&mut self) -> &mut Option<Waker> {
         &mut self.standing
     }
+
+    fn position(&self) -> usize {
+        self.inner.position()
+    }
+
+    fn yielded_at(&mut self) -> &mut Option<usize> {
+        &mut self.yielded_at
+    }
 }
 
 impl<T> Waiting for Consumer<T> {
@@ -124,6 +137,14 @@ impl<T> Waiting for Consumer<T> {
 
     fn standing(&mut self) -> &mut Option<Waker> {
         &mut self.standing
+    }
+
+    fn position(&self) -> usize {
+        self.inner.position()
+    }
+
+    fn yielded_at(&mut self) -> &mut Option<usize> {
+        &mut self.yielded_at
     }
 }
 
@@ -212,12 +233,31 @@ fn wait_slow<H: Waiting, R>(
             return Ok(result);
         }
     }
-    // loom explores the protocol, not the spinning.
-    let spin = !cfg!(loom) && {
+    // loom explores the protocol, not the spinning or the scheduling.
+    let colocated = !cfg!(loom) && {
         let (mine, peer) = handle.slots();
-        !mine.shares_thread_with(peer)
+        mine.shares_thread_with(peer)
     };
-    if spin {
+    if colocated {
+        // The other side last waited on this thread, so it is most likely
+        // a task queued behind this one, and cannot act while this task
+        // runs: a spin would be wasted, and a registration costs a heavy
+        // fence (a `membarrier` call, which interrupts every core running
+        // a thread of the process) and later a wake-up. So the first time
+        // a wait at this position gets here, the task lets the executor
+        // run others and asks to be polled again, as `yield_now` does; the
+        // other side then fills or drains the ring, usually without
+        // waiting itself. If the ring is still full or empty at the next
+        // poll, the wait registers: the other side waits for something
+        // else, and a task must not poll itself in a loop.
+        let position = handle.position();
+        if *handle.yielded_at() != Some(position) {
+            *handle.yielded_at() = Some(position);
+            *handle.standing() = standing;
+            waker.wake_by_ref();
+            return Err(NotReady::Registered);
+        }
+    } else {
         // The spinner is copied out and back, as `attempt` borrows the
         // whole handle.
         let mut spinner = *handle.spinner();

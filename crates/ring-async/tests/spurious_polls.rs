@@ -40,13 +40,21 @@ fn spurious_polls_announce_once_per_wait() {
 
     producer.try_push(2).unwrap();
     let mut push = pin!(producer.push(3));
+    // The consumer last waited on this thread, so the first poll lets it
+    // run first (it wakes its own task and announces nothing); the second
+    // announces.
+    let fences = heavy_fence_count();
     assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(counter.wakes(), 2, "the first poll yields");
+    assert_eq!(heavy_fence_count(), fences, "a yield fenced");
+    assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(heavy_fence_count(), fences + 1, "the second poll announces");
     let fences = heavy_fence_count();
     for _ in 0..1000 {
         assert_eq!(push.as_mut().poll(&mut cx), Poll::Pending);
     }
     assert_eq!(heavy_fence_count(), fences, "a spurious poll fenced again");
     assert_eq!(consumer.try_pop(), Ok(2));
-    assert_eq!(counter.wakes(), 2);
+    assert_eq!(counter.wakes(), 3);
     assert_eq!(push.poll(&mut cx), Poll::Ready(Ok(())));
 }

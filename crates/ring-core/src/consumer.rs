@@ -250,6 +250,27 @@ impl<T, W: WaitState> Consumer<T, W> {
         self.items_at_least(usize::MAX)
     }
 
+    /// Where this handle stands in the ring's sequence of positions, which
+    /// counts modulo twice the capacity: each pop moves it one step, and
+    /// nothing but this handle's own pops moves it. A waiting flavour
+    /// compares two readings to tell whether its handle made progress in
+    /// between.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(2);
+    /// let before = consumer.position();
+    /// producer.push_slice(&[1, 2]);
+    /// assert_eq!(consumer.position(), before); // Pushes do not move it.
+    /// assert_eq!(consumer.try_pop(), Ok(1));
+    /// assert_ne!(consumer.position(), before);
+    /// ```
+    #[inline]
+    pub fn position(&self) -> usize {
+        self.head
+    }
+
     /// Whether the ring is empty now.
     ///
     /// # Examples

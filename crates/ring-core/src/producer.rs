@@ -221,6 +221,28 @@ impl<T, W: WaitState> Producer<T, W> {
         self.capacity() - self.free_slots()
     }
 
+    /// Where this handle stands in the ring's sequence of positions, which
+    /// counts modulo twice the capacity: each push moves it one step, and
+    /// nothing but this handle's own pushes moves it. A waiting flavour
+    /// compares two readings to tell whether its handle made progress in
+    /// between.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(2);
+    /// let before = producer.position();
+    /// producer.try_push(1).unwrap();
+    /// assert_ne!(producer.position(), before);
+    /// let after_push = producer.position();
+    /// assert_eq!(consumer.try_pop(), Ok(1));
+    /// assert_eq!(producer.position(), after_push); // Pops do not move it.
+    /// ```
+    #[inline]
+    pub fn position(&self) -> usize {
+        self.tail
+    }
+
     /// Whether the ring holds no items now (the consumer may have popped the
     /// last one just before).
     ///

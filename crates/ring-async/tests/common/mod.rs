@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Wake, Waker};
+use std::task::{Poll, Wake, Waker};
 use std::thread;
 
 /// Where the two sides of a test run.
@@ -113,6 +113,26 @@ impl CountingWaker {
     pub fn wakes(&self) -> usize {
         self.0.load(Ordering::SeqCst)
     }
+}
+
+/// Polls a wait with `poll` (whose task's waker is `counter`'s) until it is
+/// registered or over. A wait whose other side last waited or woke it on
+/// this thread first yields: its first poll wakes its own task and returns
+/// `Pending` without registering, so that the other side, most likely a
+/// task queued on the same thread, runs first. This polls once more after
+/// such a yield and takes the yield's wake-up off the count, so that the
+/// count still says how often the other side woke the task.
+pub fn poll_registered<T>(counter: &CountingWaker, mut poll: impl FnMut() -> Poll<T>) -> Poll<T> {
+    let before = counter.wakes();
+    let outcome = poll();
+    if outcome.is_ready() || counter.wakes() == before {
+        return outcome;
+    }
+    assert_eq!(counter.wakes(), before + 1, "a yield wakes its task once");
+    counter.0.fetch_sub(1, Ordering::SeqCst);
+    let again = poll();
+    assert_eq!(counter.wakes(), before, "a wait yields once per position");
+    again
 }
 
 impl Wake for CountingWaker {
