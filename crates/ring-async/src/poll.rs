@@ -257,7 +257,7 @@ fn wait_slow<H: Waiting, R>(
             waker.wake_by_ref();
             return Err(NotReady::Registered);
         }
-    } else {
+    } else if !cfg!(loom) {
         // The spinner is copied out and back, as `attempt` borrows the
         // whole handle.
         let mut spinner = *handle.spinner();
