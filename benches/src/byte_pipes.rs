@@ -8,9 +8,9 @@
 //! not its feature `tokio`: no cooperative budget). ring-park is held
 //! against a Unix socket pair (kernel buffers at their defaults), each end
 //! a thread, through `std::io`. ring-spin, on two threads that never
-//! sleep, is the ceiling: every pipe here copies each byte into the pipe
-//! and out of it, and ring-spin adds nothing else but one index
-//! publication per write.
+//! sleep, shows what the copies alone cost: every pipe here copies each
+//! byte into the pipe and out of it, and ring-spin adds nothing else but
+//! one index publication per write.
 //!
 //! The reader compares every read with the pattern written, so a lost,
 //! doubled or reordered byte fails the run.

@@ -22,7 +22,10 @@
 //! spin that ended without the peer acting (down to 0.1 µs) and back to the
 //! full length after one that caught it, and not at all while the peer was
 //! last seen on the same thread (where it cannot act until this task
-//! yields). Then it registers its waker and returns `Pending`. So a poll
+//! yields): there the task yields once instead (it wakes itself and
+//! returns `Pending`, so the peer runs first), and registers only if the
+//! ring is still full or empty at its next poll. After a spin that caught
+//! nothing, it registers its waker and returns `Pending`. So a poll
 //! holds its executor's thread for a few microseconds at most, and a paced
 //! stream costs about one registration and one wake-up per item;
 //! [`channel_with`] chooses another policy, such as

@@ -1,6 +1,6 @@
 //! The report's section on byte pipes: ring-async against tokio's
-//! in-memory pipes, ring-park against a Unix socket pair, ring-spin as the
-//! ceiling of a pipe that copies in and out, and the advice it supports.
+//! in-memory pipes, ring-park against a Unix socket pair, ring-spin as a
+//! pipe that does nothing but copy in and out, and the advice it supports.
 
 use super::{Measured, Section, Table, Wording, compare, key, ratio_cell};
 use crate::bench_stats::{Figure, Key, Sample, ratio};
@@ -48,7 +48,7 @@ pub fn section(samples: &[Sample], figures: &Measured) -> Section {
     }
     Section {
         title: "Byte pipes: a stream of bytes through `io::Write`/`io::Read`".into(),
-        text: "64 MiB (`--quick`: 1 MiB) written in 4 KiB writes into a pipe that holds 64 KiB and read out in reads of up to 4 KiB, timed from the first write until the reader sees the end of the stream; the reader compares every read with the pattern written. ring-async (built with its feature `tokio-io` and without `tokio`, so without tokio's cooperative budget) and tokio's `io::simplex(65_536)` and `io::duplex(65_536)` run each end as a task of one 2-worker tokio runtime; ring-park and a `std::os::unix::net::UnixStream` pair (kernel socket buffers at their defaults) run each end on a thread, unpinned. ring-spin, whose ends are two threads that never sleep, is the ceiling of a pipe through shared memory here: a write copies into the ring and a read out of it, as in every pipe of the table, with nothing else in between but one index publication per write. Its ratio to tokio's `io::simplex` bounds what any pipe with that API can gain over it on this machine. Ratios are same-rep ratios of throughput.".into(),
+        text: "64 MiB (`--quick`: 1 MiB) written in 4 KiB writes into a pipe that holds 64 KiB and read out in reads of up to 4 KiB, timed from the first write until the reader sees the end of the stream; the reader compares every read with the pattern written. ring-async (built with its feature `tokio-io` and without `tokio`, so without tokio's cooperative budget) and tokio's `io::simplex(65_536)` and `io::duplex(65_536)` run each end as a task of one 2-worker tokio runtime; ring-park and a `std::os::unix::net::UnixStream` pair (kernel socket buffers at their defaults) run each end on a thread, unpinned. ring-spin, whose ends are two threads that never sleep, shows what the copies alone cost while each end has a core: a write copies into the ring and a read out of it, as in every pipe of the table, with nothing else in between but one index publication per write (unpinned, it also shows how much a spinning pair loses when the machine takes a core away). Ratios are same-rep ratios of throughput.".into(),
         tables: vec![Table {
             title: "byte pipe throughput".into(),
             headers: ["implementation", "MiB/s", "same-rep ratio"]
@@ -76,7 +76,7 @@ pub fn advice(samples: &[Sample]) -> Vec<String> {
             let against = same_rep(samples, ours, peer)?;
             let ends = match *ours {
                 "ring-async" => "both ends tasks of a 2-worker tokio runtime",
-                "ring-spin" => "both ends spinning threads, the ceiling of a copying pipe",
+                "ring-spin" => "both ends spinning threads, nothing but the copies",
                 _ => "both ends threads",
             };
             Some(format!(
