@@ -191,13 +191,13 @@ pub(crate) fn wait<H: Waiting, R>(
 /// wakes the same task.
 ///
 /// Otherwise: a few quick looks (see [`INLINE_POLLS`]; none while the
-/// handle's [`Spinner`] expects long waits); then, unless the
-/// other side was last seen on this thread (where it cannot act while this
-/// task spins), a spin as the handle's [`Spinner`] says, to catch the other
-/// side acting: a few microseconds at most by default, so that a poll never
-/// holds its executor's thread for long. Then it registers `waker` in its
-/// side's slot and tries once more, as the protocol of `task_slot`
-/// requires.
+/// handle's [`Spinner`] expects long waits); then, if the other side was
+/// last seen on this thread (where it cannot act while this task spins), a
+/// yield, once per position of the handle; otherwise a spin as the handle's
+/// [`Spinner`] says, to catch the other side acting: a few microseconds at
+/// most by default, so that a poll never holds its executor's thread for
+/// long. Then it registers `waker` in its side's slot and tries once more,
+/// as the protocol of `task_slot` requires.
 #[inline(never)]
 fn wait_slow<H: Waiting, R>(
     handle: &mut H,
@@ -239,15 +239,15 @@ fn wait_slow<H: Waiting, R>(
         mine.shares_thread_with(peer)
     };
     if colocated {
-        // The other side last waited on this thread, so it is most likely
-        // a task queued behind this one, and cannot act while this task
-        // runs: a spin would be wasted, and a registration costs a heavy
-        // fence (a `membarrier` call, which interrupts every core running
-        // a thread of the process) and later a wake-up. So the first time
-        // a wait at this position gets here, the task lets the executor
-        // run others and asks to be polled again, as `yield_now` does; the
-        // other side then fills or drains the ring, usually without
-        // waiting itself. If the ring is still full or empty at the next
+        // The other side last waited, or woke this side, on this thread, so
+        // it is most likely a task queued behind this one, and cannot act
+        // while this task runs: a spin would be wasted, and a registration
+        // costs a heavy fence (a `membarrier` call, which interrupts every
+        // core running a thread of the process) and later a wake-up. So the
+        // first time a wait at this position gets here, the task lets the
+        // executor run others and asks to be polled again, as `yield_now`
+        // does; the other side then fills or drains the ring, usually
+        // without waiting itself. If the ring is still full or empty at the next
         // poll, the wait registers: the other side waits for something
         // else, and a task must not poll itself in a loop.
         let position = handle.position();

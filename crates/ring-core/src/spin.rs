@@ -41,9 +41,9 @@ pub struct SpinPolicy {
 
 impl SpinPolicy {
     /// The default: at most 4 µs, down to 0.1 µs while spins keep missing.
-    /// A paced stream costs about one sleep and one
-    /// wake-up per item and no spinning to speak of; a saturated stream,
-    /// whose other side acts within nanoseconds, rarely sleeps at all.
+    /// A paced stream costs about one sleep and one wake-up per item and no
+    /// spinning to speak of; a saturated stream, whose other side acts
+    /// within nanoseconds, rarely sleeps at all.
     ///
     /// # Examples
     ///
@@ -172,7 +172,6 @@ const POLLS_PER_CLOCK_LOOK: u32 = 8;
 /// benchmark machine, so a look every [`POLLS_PER_CLOCK_LOOK`] polls made
 /// the shortest spin of [`SpinPolicy::FRUGAL`] (0.1 µs) last 0.35 µs, on
 /// every wait of a paced stream.
-const SINGLE_LOOK: bool = false;
 const SHORT_SPIN: Duration = Duration::from_micros(1);
 
 /// After how many spins in a row that caught nothing a side takes its
@@ -414,7 +413,6 @@ impl Spinner {
         mut attempt: impl FnMut() -> Option<R>,
     ) -> Option<R> {
         let after_sleep = core::mem::take(&mut self.slept);
-        let single_look = self.expects_long_waits();
         let length = if after_sleep {
             &mut self.next_after_sleep
         } else {
@@ -433,12 +431,10 @@ impl Spinner {
                 self.misses = 0;
                 return Some(result);
             }
-            let over = (SINGLE_LOOK && single_look) || {
-                polls % polls_per_look == 0 && {
-                    let now = Instant::now();
-                    let spin_end = *end.get_or_insert(now + *length);
-                    now >= spin_end || deadline.is_some_and(|deadline| now >= deadline)
-                }
+            let over = polls % polls_per_look == 0 && {
+                let now = Instant::now();
+                let spin_end = *end.get_or_insert(now + *length);
+                now >= spin_end || deadline.is_some_and(|deadline| now >= deadline)
             };
             if over || (cfg!(miri) && polls >= MIRI_POLLS) {
                 *length = (*length / 2).max(self.policy.shortest);
