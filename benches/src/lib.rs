@@ -33,6 +33,7 @@ pub mod start_line;
 pub mod steady;
 pub mod streams;
 pub mod tasks;
+pub mod time_box;
 
 pub use items::Item;
 use latency::{Latencies, TripRecorder};
@@ -191,7 +192,9 @@ pub fn throughput<Q: Queue, T: Item>(
 
 /// The time of `count` round trips of one item over two rings of
 /// `capacity`: the measuring thread pushes into the first ring and waits
-/// for the echo thread to send the value back through the second.
+/// for the echo thread to send the value back through the second. A run
+/// that passes [`time_box::ROUND_TRIP_TIME_LIMIT`] ends early and gives
+/// the time `count` trips would take at its mean trip time.
 pub fn round_trip<Q: Queue, T: Item>(
     capacity: usize,
     count: u64,
@@ -232,20 +235,26 @@ fn round_trip_recorded<Q: Queue, T: Item, R: TripRecorder>(
 ) -> (Duration, R) {
     let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
     let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
-    on_two_threads(
+    let (budget, echo_end) = time_box::trip_budget();
+    let (elapsed, made, recorder) = on_two_threads(
         placement,
         move || {
-            for _ in 0..count {
+            for index in 0..count {
                 let value = Q::pop(&mut ping_consumer);
                 Q::push(&mut pong_producer, value);
+                if echo_end.reached(index) {
+                    break;
+                }
             }
         },
         move || {
             let mut recorder = R::default();
             let started = Instant::now();
+            let mut made = count;
             for index in 0..count {
+                let last = budget.ends_with(index, started);
                 // A constant per recorder: the mean round trip reads no
-                // clock inside the loop.
+                // clock inside the loop but the time box's rare look.
                 let trip_started = R::TIMES_EACH_TRIP.then(Instant::now);
                 Q::push(&mut ping_producer, T::from_index(black_box(index)));
                 let echoed = Q::pop(&mut pong_consumer);
@@ -253,11 +262,16 @@ fn round_trip_recorded<Q: Queue, T: Item, R: TripRecorder>(
                     recorder.record(trip_started.elapsed());
                 }
                 assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
+                if last {
+                    made = index + 1;
+                    break;
+                }
             }
-            (started.elapsed(), recorder)
+            (started.elapsed(), made, recorder)
         },
     )
-    .1
+    .1;
+    (time_box::scaled_to_count(elapsed, made, count), recorder)
 }
 
 /// A workload of one implementation: the time it takes for a capacity, a

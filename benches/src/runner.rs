@@ -83,6 +83,10 @@ pub struct SampleLine<'a> {
     pub unit: &'a str,
     /// The slower of the cache-line probes around the sample, in ns.
     pub probe_ns: f64,
+    /// The wall time the sample took, its warm-up and probes included, in
+    /// seconds: what each point costs the run's time budget. The lines of
+    /// one sample that yields several figures all carry the sample's time.
+    pub seconds: f64,
 }
 
 impl SampleLine<'_> {
@@ -93,7 +97,8 @@ impl SampleLine<'_> {
             line,
             "{{\"variant\":\"{}\",\"workload\":\"{}\",\"implementation\":\"{}\",\
              \"item\":\"{}\",\"capacity\":{},\"pinned\":{},\"placement\":\"{}\",\
-             \"rep\":{},\"value\":{},\"unit\":\"{}\",\"probe_ns\":{}}}",
+             \"rep\":{},\"value\":{},\"unit\":\"{}\",\"probe_ns\":{},\
+             \"seconds\":{:.3}}}",
             self.variant,
             self.workload,
             self.implementation,
@@ -105,6 +110,7 @@ impl SampleLine<'_> {
             self.value,
             self.unit,
             self.probe_ns,
+            self.seconds,
         )
         .expect("writing to a String");
         line

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use futures_util::FutureExt;
 
 use crate::latency::{Latencies, TripRecorder};
-use crate::{Item, Placement, StartLine};
+use crate::{Item, Placement, StartLine, time_box};
 
 /// One async SPSC implementation under test: how to make a ring and how to
 /// await space or an item, as its users would.
@@ -165,7 +165,8 @@ fn throughput_on<Q: AsyncQueue, T: Item>(
 }
 
 /// The time of `count` round trips of one item over two rings of
-/// `capacity`, between the measuring task and an echo task.
+/// `capacity`, between the measuring task and an echo task, time-boxed as
+/// the thread body is (see [`time_box`]).
 fn round_trip_on<Q: AsyncQueue, T: Item, R: TripRecorder>(
     runtimes: Runtimes,
     capacity: usize,
@@ -174,19 +175,25 @@ fn round_trip_on<Q: AsyncQueue, T: Item, R: TripRecorder>(
 ) -> (Duration, R) {
     let (mut ping_producer, mut ping_consumer) = Q::channel::<T>(capacity);
     let (mut pong_producer, mut pong_consumer) = Q::channel::<T>(capacity);
-    on_two_tasks(
+    let (budget, echo_end) = time_box::trip_budget();
+    let (elapsed, made, recorder) = on_two_tasks(
         runtimes,
         placement,
         async move {
-            for _ in 0..count {
+            for index in 0..count {
                 let value = Q::pop(&mut ping_consumer).await;
                 Q::push(&mut pong_producer, value).await;
+                if echo_end.reached(index) {
+                    break;
+                }
             }
         },
         async move {
             let mut recorder = R::default();
             let started = Instant::now();
+            let mut made = count;
             for index in 0..count {
+                let last = budget.ends_with(index, started);
                 // A constant per recorder, as in the thread body.
                 let trip_started = R::TIMES_EACH_TRIP.then(Instant::now);
                 Q::push(&mut ping_producer, T::from_index(black_box(index))).await;
@@ -195,11 +202,16 @@ fn round_trip_on<Q: AsyncQueue, T: Item, R: TripRecorder>(
                     recorder.record(trip_started.elapsed());
                 }
                 assert!(echoed.matches(index), "{} echoed the wrong value", Q::NAME);
+                if last {
+                    made = index + 1;
+                    break;
+                }
             }
-            (started.elapsed(), recorder)
+            (started.elapsed(), made, recorder)
         },
     )
-    .1
+    .1;
+    (time_box::scaled_to_count(elapsed, made, count), recorder)
 }
 
 /// The throughput workload as two tasks of a tokio multi-thread runtime

@@ -24,6 +24,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -116,12 +117,13 @@ impl Options {
     }
 
     /// How many reps of the matrix: enough for quartiles and a bootstrap
-    /// interval in the full run, and a multiple of the number of builds, so
-    /// that each build runs first in a rep equally often.
+    /// interval in the full run, a multiple of the number of builds, so
+    /// that each build runs first in a rep equally often, and few enough
+    /// that the full run stays within its budget of 30 minutes.
     fn matrix_reps(&self) -> Result<usize, String> {
         self.reps
             .as_deref()
-            .map_or(Ok(if self.quick { 1 } else { 12 }), |reps| {
+            .map_or(Ok(if self.quick { 1 } else { 8 }), |reps| {
                 reps.parse()
                     .map_err(|_| format!("bench: --reps takes a number, not {reps:?}"))
             })
@@ -211,7 +213,9 @@ fn measure(options: &Options, args: &[String], dir: &Path) -> Result<(Value, Vec
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin)
         .map_err(|error| format!("bench: cannot create {}: {error}", bin.display()))?;
+    let begun = Instant::now();
     build_binaries(options, &bin)?;
+    let built = Instant::now();
     let seed = options.seed.unwrap_or_else(seed_from_clock);
     let reps = options.matrix_reps()?;
     let mut samples = Vec::new();
@@ -233,6 +237,7 @@ fn measure(options: &Options, args: &[String], dir: &Path) -> Result<(Value, Vec
             samples.extend(read_lines(&out)?);
         }
     }
+    let matrix_done = Instant::now();
     let out = dir.join("waiting.jsonl");
     let mut command = Command::new(bin.join("waiting"));
     command.arg("--out").arg(&out);
@@ -242,7 +247,14 @@ fn measure(options: &Options, args: &[String], dir: &Path) -> Result<(Value, Vec
     }
     run_step("waiting workloads", &mut command)?;
     samples.extend(read_lines(&out)?);
+    let minutes = |from: Instant, to: Instant| (to - from).as_secs_f64() / 60.0;
     let mut machine = crate::machine::describe();
+    machine["minutes"] = json!({
+        "builds": minutes(begun, built),
+        "matrix": minutes(built, matrix_done),
+        "waiting": minutes(matrix_done, Instant::now()),
+        "matrix_reps": reps,
+    });
     machine["pinning"] = samples
         .iter()
         .find(|sample| sample.key.pinned)

@@ -757,6 +757,19 @@ pub fn markdown(report: &Report) -> String {
         m["seed"].as_str().unwrap_or("?"),
         m["pinning"].as_str().unwrap_or("?"),
     );
+    let minutes = &m["minutes"];
+    if let (Some(builds), Some(matrix), Some(waiting)) = (
+        minutes["builds"].as_f64(),
+        minutes["matrix"].as_f64(),
+        minutes["waiting"].as_f64(),
+    ) {
+        let _ = writeln!(
+            out,
+            "- Time: {:.1} min in all: the builds {builds:.1}, the matrix ({} reps) {matrix:.1}, the waiting workloads {waiting:.1}",
+            builds + matrix + waiting,
+            minutes["matrix_reps"],
+        );
+    }
     let limits: Vec<String> = report
         .limits
         .iter()

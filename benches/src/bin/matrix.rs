@@ -229,11 +229,13 @@ fn main() {
                 value: 0.0,
                 unit: "",
                 probe_ns: 0.0,
+                seconds: 0.0,
             };
             for workload in WORKLOADS {
                 let Some(run) = (workload.pick)(&point.contender) else {
                     continue;
                 };
+                let begun = Instant::now();
                 let count = calibrate(
                     |count| run(point.capacity, count, placement),
                     workload.first_count,
@@ -252,6 +254,7 @@ fn main() {
                     value,
                     unit: workload.unit,
                     probe_ns: sample.probe_ns,
+                    seconds: begun.elapsed().as_secs_f64(),
                     ..point_line
                 }
                 .to_json();
@@ -263,6 +266,7 @@ fn main() {
             }
             if point.measures_latency(&options.variant) {
                 let run = point.contender.round_trip_latency;
+                let begun = Instant::now();
                 let count = calibrate(
                     |count| run(point.capacity, count, placement).0,
                     64,
@@ -271,12 +275,14 @@ fn main() {
                 let sample = probed(Placement::pinned(), || {
                     run(point.capacity, count, placement).1
                 });
+                let seconds = begun.elapsed().as_secs_f64();
                 for (name, quantile) in PERCENTILES {
                     let line = SampleLine {
                         workload: &format!("round-trip latency {name}"),
                         value: sample.value.quantile_ns(quantile) as f64,
                         unit: "ns",
                         probe_ns: sample.probe_ns,
+                        seconds,
                         ..point_line
                     }
                     .to_json();

@@ -236,7 +236,9 @@ fn main() {
     for rep in 0..options.reps {
         for offset in 0..points.len() {
             let point = &points[(rep + offset) % points.len()];
+            let begun = std::time::Instant::now();
             let sample = probed(Placement::pinned(), || (point.measure)());
+            let seconds = begun.elapsed().as_secs_f64();
             let placement = if point.pinned {
                 Placement::pinned()
             } else {
@@ -255,6 +257,7 @@ fn main() {
                     value: figure.value,
                     unit: figure.unit,
                     probe_ns: sample.probe_ns,
+                    seconds,
                 }
                 .to_json();
                 writeln!(out, "{line}").expect("writing the results");
