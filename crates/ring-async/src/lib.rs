@@ -22,9 +22,13 @@
 //! spin that ended without the peer acting (down to 0.1 µs) and back to the
 //! full length after one that caught it, and not at all while the peer was
 //! last seen on the same thread (where it cannot act until this task
-//! yields): there the task yields once instead (it wakes itself and
-//! returns `Pending`, so the peer runs first), and registers only if the
-//! ring is still full or empty at its next poll. After a spin that caught
+//! returns). There, if the two sides take turns (fewer than 32 items moved
+//! since this side's last such wait), the task registers in the
+//! handshake's symmetric mode (a full fence on each side instead of a
+//! `membarrier` call) and the peer's next move wakes it; if they stream,
+//! the task yields once instead (it wakes itself and returns `Pending`, so
+//! the peer runs first), and registers only if the ring is still full or
+//! empty at its next poll. After a spin that caught
 //! nothing, it registers its waker and returns `Pending`. So a poll
 //! holds its executor's thread for a few microseconds at most, and a paced
 //! stream costs about one registration and one wake-up per item;
@@ -189,9 +193,9 @@ pub struct Producer<T> {
     /// The waker of this side's announcement while it stands (see
     /// `poll::wait_slow`).
     standing: Option<std::task::Waker>,
-    /// The handle's position when a wait last let a task on the same
-    /// thread run first (see `poll::wait_slow`).
-    yielded_at: Option<usize>,
+    /// The handle's position at its last wait while the other side was on
+    /// the same thread (see `poll::wait_slow`).
+    colocated_wait_at: Option<usize>,
 }
 
 /// The reading end of a ring; see [`channel`].
@@ -222,9 +226,9 @@ pub struct Consumer<T> {
     /// The waker of this side's announcement while it stands (see
     /// `poll::wait_slow`).
     standing: Option<std::task::Waker>,
-    /// The handle's position when a wait last let a task on the same
-    /// thread run first (see `poll::wait_slow`).
-    yielded_at: Option<usize>,
+    /// The handle's position at its last wait while the other side was on
+    /// the same thread (see `poll::wait_slow`).
+    colocated_wait_at: Option<usize>,
 }
 
 /// Creates a ring of exactly `capacity` slots and returns its two handles.
@@ -283,14 +287,14 @@ pub fn channel_with<T>(capacity: usize, spin_policy: SpinPolicy) -> (Producer<T>
         thread_waker: blocking::ThreadWaker::default(),
         spinner: Spinner::new(spin_policy),
         standing: None,
-        yielded_at: None,
+        colocated_wait_at: None,
     };
     let consumer = Consumer {
         inner: consumer,
         thread_waker: blocking::ThreadWaker::default(),
         spinner: Spinner::new(spin_policy),
         standing: None,
-        yielded_at: None,
+        colocated_wait_at: None,
     };
     (producer, consumer)
 }

@@ -19,6 +19,14 @@ use crate::{
 /// multiply the interleavings.
 const INLINE_POLLS: u32 = if cfg!(loom) { 0 } else { 8 };
 
+/// The longest run of items a handle may move between two waits while
+/// the other side shares its thread for the two to count as taking turns
+/// (a ping-pong, or a ring too small to batch): such waits register in
+/// the handshake's symmetric mode instead of yielding. Longer runs are a
+/// stream, whose rare waits yield. As many as the wakers fence in the
+/// symmetric mode before they ask the waiter to leave it.
+const TAKING_TURNS_RUN: usize = 32;
+
 /// Tries `attempt` (which returns `Some` once a wait is over) once inline,
 /// the fast path of the blocking forms, then a few more times in
 /// [`attempt_again`].
@@ -70,9 +78,19 @@ pub(crate) trait Waiting {
     fn standing(&mut self) -> &mut Option<Waker>;
     /// This handle's position in the ring (see ring-core's `position`).
     fn position(&self) -> usize;
-    /// The position at which a wait of this handle last yielded to a task
-    /// on the same thread.
-    fn yielded_at(&mut self) -> &mut Option<usize>;
+    /// The ring's capacity.
+    fn capacity(&self) -> usize;
+    /// The position of this handle's last wait while the other side was on
+    /// the same thread.
+    fn colocated_wait_at(&mut self) -> &mut Option<usize>;
+
+    /// How many items this handle moved since it was at position `earlier`
+    /// (positions run over `0 .. 2 * capacity`, so a run of more than twice
+    /// the capacity looks shorter: the answer is a hint).
+    fn moved_since(&self, earlier: usize) -> usize {
+        let period = 2 * self.capacity();
+        (self.position() + period - earlier) % period
+    }
 
     /// Ends this side's wait for good: a future whose last poll returned
     /// `Pending` was dropped. Withdraws the announcement and drops the
@@ -119,8 +137,12 @@ impl<T> Waiting for Producer<T> {
         self.inner.position()
     }
 
-    fn yielded_at(&mut self) -> &mut Option<usize> {
-        &mut self.yielded_at
+    fn capacity(&self) -> usize {
+        self.inner.capacity()
+    }
+
+    fn colocated_wait_at(&mut self) -> &mut Option<usize> {
+        &mut self.colocated_wait_at
     }
 }
 
@@ -143,8 +165,12 @@ impl<T> Waiting for Consumer<T> {
         self.inner.position()
     }
 
-    fn yielded_at(&mut self) -> &mut Option<usize> {
-        &mut self.yielded_at
+    fn capacity(&self) -> usize {
+        self.inner.capacity()
+    }
+
+    fn colocated_wait_at(&mut self) -> &mut Option<usize> {
+        &mut self.colocated_wait_at
     }
 }
 
@@ -192,8 +218,10 @@ pub(crate) fn wait<H: Waiting, R>(
 ///
 /// Otherwise: a few quick looks (see [`INLINE_POLLS`]; none while the
 /// handle's [`Spinner`] expects long waits); then, if the other side was
-/// last seen on this thread (where it cannot act while this task spins), a
-/// yield, once per position of the handle; otherwise a spin as the handle's
+/// last seen on this thread (where it cannot act while this task spins),
+/// either a registration in the handshake's symmetric mode, when the two
+/// sides take turns, or a yield, once per position of the handle, when
+/// they stream (see [`TAKING_TURNS_RUN`]); otherwise a spin as the handle's
 /// [`Spinner`] says, to catch the other side acting: a few microseconds at
 /// most by default, so that a poll never holds its executor's thread for
 /// long. Then it registers `waker` in its side's slot and tries once more,
@@ -238,24 +266,43 @@ fn wait_slow<H: Waiting, R>(
         let (mine, peer) = handle.slots();
         mine.shares_thread_with(peer)
     };
+    let mut in_turn = false;
     if colocated {
         // The other side last waited, or woke this side, on this thread, so
         // it is most likely a task queued behind this one, and cannot act
-        // while this task runs: a spin would be wasted, and a registration
-        // costs a heavy fence (a `membarrier` call, which interrupts every
-        // core running a thread of the process) and later a wake-up. So the
-        // first time a wait at this position gets here, the task lets the
-        // executor run others and asks to be polled again, as `yield_now`
-        // does; the other side then fills or drains the ring, usually
-        // without waiting itself. If the ring is still full or empty at the next
-        // poll, the wait registers: the other side waits for something
-        // else, and a task must not poll itself in a loop.
+        // while this task runs: a spin would be wasted. A plain
+        // registration costs a heavy fence (a `membarrier` call, which
+        // interrupts every core running a thread of the process). How to
+        // wait instead depends on how many items this handle moved since
+        // its last such wait.
         let position = handle.position();
-        if *handle.yielded_at() != Some(position) {
-            *handle.yielded_at() = Some(position);
-            *handle.standing() = standing;
-            waker.wake_by_ref();
-            return Err(NotReady::Registered);
+        let last = handle.colocated_wait_at().replace(position);
+        match last {
+            Some(last) if handle.moved_since(last) < TAKING_TURNS_RUN => {
+                // The two sides take turns (or this is the next poll at the
+                // same position): register in the symmetric mode, a full
+                // fence on each side, and let the other side's publication
+                // wake this task. A yield here is no cheaper on a
+                // current-thread executor, and on tokio's multi-thread
+                // runtime it is far dearer: tokio requeues a task that woke
+                // itself as a yield and wakes an idle worker for it, which
+                // then steals one of the two tasks.
+                in_turn = true;
+            }
+            _ => {
+                // A stream that filled or drained the ring: the task lets
+                // the executor run others and asks to be polled again, as
+                // `yield_now` does; the other side then drains or fills the
+                // ring without a fence on its publications, which the
+                // symmetric mode would ask for. If the ring is still full
+                // or empty at the next poll (same position), the wait
+                // registers as above: the other side waits for something
+                // else, and a task must not poll itself in a loop.
+                handle.slots().0.relax_unless_announced();
+                *handle.standing() = standing;
+                waker.wake_by_ref();
+                return Err(NotReady::Registered);
+            }
         }
     } else if !cfg!(loom) {
         // The spinner is copied out and back, as `attempt` borrows the
@@ -268,10 +315,15 @@ fn wait_slow<H: Waiting, R>(
             return Ok(result);
         }
     }
-    // Copied out and back, as the slot borrows the handle.
-    let mut spinner = *handle.spinner();
-    let paired = handle.slots().0.register(waker, &mut spinner);
-    *handle.spinner() = spinner;
+    let paired = if in_turn {
+        handle.slots().0.register_in_turn(waker)
+    } else {
+        // Copied out and back, as the slot borrows the handle.
+        let mut spinner = *handle.spinner();
+        let paired = handle.slots().0.register(waker, &mut spinner);
+        *handle.spinner() = spinner;
+        paired
+    };
     if let Some(result) = attempt(handle) {
         handle.slots().0.withdraw();
         return Ok(result);

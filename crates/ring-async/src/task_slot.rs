@@ -118,6 +118,27 @@ impl TaskSlot {
         spinner.announce(&self.announcement)
     }
 
+    /// Registers `waker` and announces the waiting side in the handshake's
+    /// symmetric mode (see [`WaiterFlag::announce_for_long_wait`]), whatever
+    /// this side's spins did: for a wait whose other side runs on the same
+    /// thread and wakes it after a publication or two, where a full fence on
+    /// each side costs far less than the `membarrier` call of a plain
+    /// announcement. Returns what [`register`](Self::register) returns.
+    pub(crate) fn register_in_turn(&self, waker: &Waker) -> bool {
+        self.waker.register(waker);
+        self.announcement.announce_for_long_wait()
+    }
+
+    /// Ends the symmetric mode unless this side's announcement stands (a
+    /// standing announcement made in that mode relies on the wakers'
+    /// fences): for a side that waits without announcing, whose other
+    /// side's publications need not fence.
+    pub(crate) fn relax_unless_announced(&self) {
+        if !self.announcement.is_announced() {
+            self.announcement.relax();
+        }
+    }
+
     /// Registers `waker` without announcing: for a poll again while this
     /// side's announcement stands. Clones the waker only if it differs
     /// from the one registered.
