@@ -3,6 +3,7 @@
 
 use std::task::{Context, Poll, Waker};
 
+use ring_core::handshake::BUSY_PUBLICATIONS;
 use ring_core::spin::Spinner;
 
 use crate::task_slot::TaskSlot;
@@ -24,8 +25,10 @@ const INLINE_POLLS: u32 = if cfg!(loom) { 0 } else { 8 };
 /// (a ping-pong, or a ring too small to batch): such waits register in
 /// the handshake's symmetric mode instead of yielding. Longer runs are a
 /// stream, whose rare waits yield. As many as the wakers fence in the
-/// symmetric mode before they ask the waiter to leave it.
-const TAKING_TURNS_RUN: usize = 32;
+/// symmetric mode before they ask the waiter to leave it, so that sides
+/// taking turns stay in that mode. (Under loom the co-location branch is
+/// compiled out, so loom's smaller count does not matter here.)
+const TAKING_TURNS_RUN: usize = BUSY_PUBLICATIONS as usize;
 
 /// Tries `attempt` (which returns `Some` once a wait is over) once inline,
 /// the fast path of the blocking forms, then a few more times in

@@ -136,8 +136,17 @@ const FENCE_BITS: u8 = FULL_FENCES | FULL_FENCES_SEEN;
 /// waiter to end the symmetric mode. A fence costs a few tens of
 /// nanoseconds and a `membarrier` call from a few hundred to a few thousand;
 /// a paced stream publishes one or two items per wake-up, a busy one
-/// hundreds. Two under loom, so that its models reach the request.
-const BUSY_PUBLICATIONS: u32 = if cfg!(loom) { 2 } else { 32 };
+/// hundreds. Two under loom, so that its models reach the request. A
+/// flavour that chooses the symmetric mode for sides taking turns uses it
+/// as the longest run such sides make between two waits, so that their
+/// wakers never ask to end the mode.
+///
+/// # Examples
+///
+/// ```
+/// assert!(ring_core::handshake::BUSY_PUBLICATIONS >= 2);
+/// ```
+pub const BUSY_PUBLICATIONS: u32 = if cfg!(loom) { 2 } else { 32 };
 
 impl Default for WaiterFlag {
     fn default() -> Self {
