@@ -97,6 +97,14 @@ pub struct WaiterFlag {
     /// they last woke the waiter (see [`RELAX_ASKED`]). A hint, never used
     /// for correctness, so a plain atomic even under loom, and `Relaxed`.
     fenced_publications: core::sync::atomic::AtomicU32,
+    /// Set by the waker that takes the announcement, just before it wakes
+    /// the waiter; cleared by the waiter's next
+    /// [`withdraw`](Self::withdraw), which it calls once it runs again.
+    /// While set, the waiter is on its way: the other side, should it have
+    /// to wait in turn, can expect it to act soon (see
+    /// [`is_being_woken`](Self::is_being_woken)). A hint, never used for
+    /// correctness, so a plain atomic even under loom, and `Relaxed`.
+    woken: core::sync::atomic::AtomicBool,
     /// The light half, chosen when the flag was made and kept on the line
     /// that [`wake_with`](Self::wake_with) loads anyway. Loading the
     /// process-wide choice (through the GOT, from a line of its own) at
@@ -153,6 +161,7 @@ impl Default for WaiterFlag {
         Self {
             state: AtomicU8::new(0),
             fenced_publications: core::sync::atomic::AtomicU32::new(0),
+            woken: core::sync::atomic::AtomicBool::new(false),
             light: LightFence::chosen(),
         }
     }
@@ -314,6 +323,9 @@ impl WaiterFlag {
         // rely on (see the type's docs).
         let mode = self.state.load(Ordering::Acquire) & (FENCED | RELAX_ASKED | FENCE_BITS);
         self.state.store(mode, Ordering::Relaxed);
+        // Relaxed: a hint (see the field). The waiter runs again, so it is
+        // no longer on its way.
+        self.woken.store(false, Ordering::Relaxed);
     }
 
     /// Ends the symmetric mode while the waiter is not waiting, so that
@@ -423,6 +435,12 @@ impl WaiterFlag {
             )
             .is_ok()
         {
+            // Relaxed: a hint (see the field). Stored before the wake-up,
+            // so that the waiter's withdrawal after it comes later and
+            // clears it. A waiter that woke on its own and withdrew in
+            // between leaves it set until its next withdrawal: the other
+            // side then expects it a little longer than it should.
+            self.woken.store(true, Ordering::Relaxed);
             wake();
         }
     }
@@ -466,6 +484,29 @@ impl WaiterFlag {
     /// ```
     pub fn relax_requested(&self) -> bool {
         self.state.load(Ordering::Relaxed) & RELAX_ASKED != 0
+    }
+
+    /// Whether a waker took the waiter's announcement and woke it, and the
+    /// waiter has not withdrawn since: it was asleep and is on its way. A
+    /// hint: the side that woke it and must now wait itself can expect it
+    /// to act within a wake-up's latency, and spin rather than sleep too
+    /// (see [`Spinner::spin_while_peer_wakes`](crate::spin::Spinner::spin_while_peer_wakes)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::handshake::WaiterFlag;
+    ///
+    /// let flag = WaiterFlag::default();
+    /// assert!(flag.announce());
+    /// flag.wake_with(|| {}); // The waker takes the announcement.
+    /// assert!(flag.is_being_woken());
+    /// flag.withdraw(); // The waiter runs again.
+    /// assert!(!flag.is_being_woken());
+    /// ```
+    pub fn is_being_woken(&self) -> bool {
+        // Relaxed: a hint (see the field).
+        self.woken.load(Ordering::Relaxed)
     }
 
     /// Whether a waiter has announced itself and not yet been taken or
@@ -524,6 +565,38 @@ impl WaiterFlag {
         Self {
             light: LightFence::after_failed_membarrier(),
             ..Self::default()
+        }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_wake_up_marks_the_waiter_as_being_woken_and_its_withdrawal_clears_it() {
+        let flag = WaiterFlag::default();
+        // A publication with nobody waiting wakes nobody.
+        flag.wake_with(|| panic!("nobody waits"));
+        assert!(!flag.is_being_woken());
+        for long_wait in [false, true] {
+            let _paired = if long_wait {
+                flag.announce_for_long_wait()
+            } else {
+                flag.announce()
+            };
+            // Announced, not yet taken: asleep, not on its way.
+            assert!(!flag.is_being_woken());
+            let mut woken = 0;
+            flag.wake_with(|| woken += 1);
+            assert_eq!(woken, 1);
+            assert!(flag.is_being_woken());
+            // Later publications find no announcement and change nothing.
+            flag.wake_with(|| woken += 1);
+            assert_eq!(woken, 1);
+            assert!(flag.is_being_woken());
+            flag.withdraw();
+            assert!(!flag.is_being_woken());
         }
     }
 }

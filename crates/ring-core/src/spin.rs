@@ -37,7 +37,19 @@ use crate::handshake::WaiterFlag;
 pub struct SpinPolicy {
     shortest: Duration,
     longest: Duration,
+    /// How long a side spins at most, after its own spin, while the other
+    /// side is on its way after a wake-up (see
+    /// [`Spinner::spin_while_peer_wakes`]).
+    peer_wake_up: Duration,
 }
+
+/// The longest spin while the other side wakes up, of every policy but
+/// [`SpinPolicy::NEVER`] unless set otherwise: longer than most wake-ups
+/// take on a VM (40 to 100 µs on our benchmark machine). A side whose
+/// spins of this kind keep missing backs off from them (see
+/// [`Spinner::spin_while_peer_wakes`]), so a machine whose cores are
+/// shared pays for one now and then at most.
+const PEER_WAKE_UP_SPIN: Duration = Duration::from_micros(200);
 
 impl SpinPolicy {
     /// The default: at most 4 µs, down to 0.1 µs while spins keep missing.
@@ -53,10 +65,7 @@ impl SpinPolicy {
     ///
     /// assert!(SpinPolicy::FRUGAL.longest() <= Duration::from_micros(10));
     /// ```
-    pub const FRUGAL: Self = Self {
-        shortest: Duration::from_nanos(100),
-        longest: Duration::from_micros(4),
-    };
+    pub const FRUGAL: Self = Self::adaptive(Duration::from_nanos(100), Duration::from_micros(4));
 
     /// For the lowest latency when each side has a core of its own: a spin
     /// of 100 µs on every wait, longer than most wake-ups take, so that a
@@ -106,7 +115,15 @@ impl SpinPolicy {
             shortest.as_nanos() <= longest.as_nanos(),
             "the shortest spin is longer than the longest"
         );
-        Self { shortest, longest }
+        Self {
+            shortest,
+            longest,
+            peer_wake_up: if longest.is_zero() {
+                Duration::ZERO
+            } else {
+                PEER_WAKE_UP_SPIN
+            },
+        }
     }
 
     /// A spin of `duration` on every wait, whatever it achieved.
@@ -121,10 +138,55 @@ impl SpinPolicy {
     /// assert_eq!(policy.shortest(), Duration::from_micros(30));
     /// ```
     pub const fn fixed(duration: Duration) -> Self {
+        Self::adaptive(duration, duration)
+    }
+
+    /// The same policy with a spin of at most `limit` while the other side
+    /// wakes up (see [`Spinner::spin_while_peer_wakes`]); zero turns that
+    /// spin off. Every policy has one of 200 µs, except those whose longest
+    /// spin is zero, such as [`NEVER`](Self::NEVER).
+    ///
+    /// A side that has just woken the other one and must now wait itself
+    /// (the producer that filled the ring right after waking the consumer,
+    /// or the side of a round trip that sent the request) would otherwise
+    /// sleep too, and the two would take turns sleeping: each wait then
+    /// costs a wake-up's latency, tens of microseconds on a VM, and a
+    /// stream through a small ring slows to a few items per wake-up.
+    /// ring-park spins so; ring-async does not, since a task must not hold
+    /// its executor's thread that long in one poll.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// assert_eq!(SpinPolicy::FRUGAL.peer_wake_up_spin(), Duration::from_micros(200));
+    /// let sleepy = SpinPolicy::FRUGAL.with_peer_wake_up_spin(Duration::ZERO);
+    /// assert!(sleepy.peer_wake_up_spin().is_zero());
+    /// assert_eq!(sleepy.longest(), SpinPolicy::FRUGAL.longest());
+    /// ```
+    #[must_use = "this returns a new policy"]
+    pub const fn with_peer_wake_up_spin(self, limit: Duration) -> Self {
         Self {
-            shortest: duration,
-            longest: duration,
+            peer_wake_up: limit,
+            ..self
         }
+    }
+
+    /// The longest spin while the other side wakes up (see
+    /// [`with_peer_wake_up_spin`](Self::with_peer_wake_up_spin)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ring_core::spin::SpinPolicy;
+    ///
+    /// assert!(SpinPolicy::NEVER.peer_wake_up_spin().is_zero());
+    /// assert!(!SpinPolicy::LOW_LATENCY.peer_wake_up_spin().is_zero());
+    /// ```
+    pub const fn peer_wake_up_spin(self) -> Duration {
+        self.peer_wake_up
     }
 
     /// The shortest spin.
@@ -180,6 +242,11 @@ const SHORT_SPIN: Duration = Duration::from_micros(1);
 /// the machine) and catches the next one, so only slow streams get there.
 const LONG_WAIT_MISSES: u32 = 3;
 
+/// The most a side backs off from spinning while the other side wakes up:
+/// after this many more misses than catches, it spins on one chance in
+/// `2^PEER_WAKE_MAX_BACK_OFF`.
+const PEER_WAKE_MAX_BACK_OFF: u8 = 8;
+
 /// Under Miri, which runs code thousands of times slower and whose clock
 /// follows the interpreter, a spin ends after this many polls at most.
 const MIRI_POLLS: u32 = 16;
@@ -215,6 +282,13 @@ pub struct Spinner {
     /// Whether the last wait ended in a sleep.
     slept: bool,
     misses: u32,
+    /// The exponent of the back-off of [`spin_while_peer_wakes`](Self::spin_while_peer_wakes):
+    /// one up after each of its spins that ended before the other side
+    /// acted, one down after each that caught it.
+    peer_wake_misses: u8,
+    /// How many of the next chances to spin while the other side wakes up
+    /// are skipped: `2^peer_wake_misses - 1` after a miss.
+    peer_wake_skips: u16,
 }
 
 impl Default for Spinner {
@@ -241,6 +315,8 @@ impl Spinner {
             next_after_sleep: policy.longest,
             slept: false,
             misses: 0,
+            peer_wake_misses: 0,
+            peer_wake_skips: 0,
         }
     }
 
@@ -445,6 +521,99 @@ impl Spinner {
             core::hint::spin_loop();
         }
     }
+
+    /// The spin after [`spin`](Self::spin) missed, for a side whose other
+    /// side was asleep and has just been woken (`peer_waking` says so of
+    /// `state`; [`WaiterFlag::is_being_woken`] is the usual answer). That
+    /// side will act within a wake-up's latency; sleeping now would make
+    /// the two sides take turns sleeping, each wait costing a wake-up.
+    ///
+    /// Calls `attempt` on `state` until it returns `Some`: while
+    /// `peer_waking` holds, then for one of the policy's longest spins (the
+    /// other side runs by then), at most for the policy's
+    /// [`peer_wake_up_spin`](SpinPolicy::peer_wake_up_spin) and until
+    /// `deadline`. Returns `None` at once if `peer_waking` does not hold or
+    /// that spin is zero. (`state` is handed to both closures, so that
+    /// `attempt` may change what `peer_waking` reads, such as a ring
+    /// handle.)
+    ///
+    /// A woken side may also be waiting for a core, on a machine whose
+    /// cores are shared; spinning then keeps it from the very core it
+    /// needs. So the spinner keeps a back-off exponent `k`: a spin of this
+    /// kind that ends without a catch raises it by one (up to 8) and skips
+    /// the next `2^k - 1` chances, a catch lowers it by one. A side whose
+    /// peer arrives while it spins keeps spinning; one whose peer mostly
+    /// does not spins on one chance in 256. The lengths of the
+    /// [`spin`](Self::spin)s stay as they were.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ring_core::spin::{SpinPolicy, Spinner};
+    ///
+    /// let mut spinner = Spinner::new(SpinPolicy::FRUGAL);
+    /// let mut looks = 0;
+    /// // The other side is not being woken: no spin at all.
+    /// let never = |_: &mut u32| None::<()>;
+    /// assert_eq!(spinner.spin_while_peer_wakes(&mut looks, None, |_| false, never), None);
+    /// // It is, and acts on the third look.
+    /// let caught = spinner.spin_while_peer_wakes(&mut looks, None, |_| true, |looks| {
+    ///     *looks += 1;
+    ///     (*looks == 3).then_some("acted")
+    /// });
+    /// assert_eq!(caught, Some("acted"));
+    /// ```
+    pub fn spin_while_peer_wakes<S: ?Sized, R>(
+        &mut self,
+        state: &mut S,
+        deadline: Option<Instant>,
+        mut peer_waking: impl FnMut(&S) -> bool,
+        mut attempt: impl FnMut(&mut S) -> Option<R>,
+    ) -> Option<R> {
+        let limit = self.policy.peer_wake_up;
+        if limit.is_zero() || !peer_waking(state) {
+            return None;
+        }
+        if self.peer_wake_skips > 0 {
+            self.peer_wake_skips -= 1;
+            return None;
+        }
+        // A limit too far to represent has no end but the deadline.
+        let end = Instant::now().checked_add(limit);
+        // When `peer_waking` was first seen not to hold.
+        let mut awake_since: Option<Instant> = None;
+        let mut polls: u32 = 0;
+        loop {
+            if let Some(result) = attempt(state) {
+                self.peer_wake_misses = self.peer_wake_misses.saturating_sub(1);
+                return Some(result);
+            }
+            polls = polls.wrapping_add(1);
+            if cfg!(miri) && polls >= MIRI_POLLS {
+                return None;
+            }
+            if polls % POLLS_PER_CLOCK_LOOK != 0 {
+                core::hint::spin_loop();
+                continue;
+            }
+            let now = Instant::now();
+            if deadline.is_some_and(|deadline| now >= deadline) {
+                return None;
+            }
+            if awake_since.is_none() && !peer_waking(state) {
+                awake_since = Some(now);
+            }
+            let awake_long_enough =
+                awake_since.is_some_and(|since| now - since >= self.policy.longest);
+            if end.is_some_and(|end| now >= end) || awake_long_enough {
+                self.peer_wake_misses = (self.peer_wake_misses + 1).min(PEER_WAKE_MAX_BACK_OFF);
+                self.peer_wake_skips = (1 << self.peer_wake_misses) - 1;
+                return None;
+            }
+            core::hint::spin_loop();
+        }
+    }
 }
 
 /// Implements `spin_policy` and `set_spin_policy` on a flavour's own
@@ -568,6 +737,106 @@ mod tests {
             None
         );
         assert_eq!(calls, 1);
+    }
+
+    /// A policy whose spin while the other side wakes up lasts `limit`.
+    fn peer_wake_up_policy(limit: Duration) -> SpinPolicy {
+        SpinPolicy::fixed(Duration::from_micros(1)).with_peer_wake_up_spin(limit)
+    }
+
+    /// One spin while the other side wakes up that never catches it;
+    /// returns how many attempts it made.
+    fn missed_peer_wake_up(spinner: &mut Spinner, peer_waking: bool) -> u32 {
+        let mut attempts = 0;
+        let caught = spinner.spin_while_peer_wakes(
+            &mut attempts,
+            None,
+            |_| peer_waking,
+            |attempts| {
+                *attempts += 1;
+                None::<()>
+            },
+        );
+        assert_eq!(caught, None);
+        attempts
+    }
+
+    #[test]
+    fn no_spin_while_the_other_side_is_not_being_woken_or_the_policy_says_none() {
+        let mut spinner = Spinner::new(peer_wake_up_policy(Duration::from_secs(3600)));
+        assert_eq!(missed_peer_wake_up(&mut spinner, false), 0);
+        for policy in [
+            SpinPolicy::NEVER,
+            SpinPolicy::FRUGAL.with_peer_wake_up_spin(Duration::ZERO),
+        ] {
+            let mut spinner = Spinner::new(policy);
+            assert_eq!(missed_peer_wake_up(&mut spinner, true), 0);
+        }
+    }
+
+    #[test]
+    fn the_spin_ends_soon_after_the_other_side_runs_even_with_a_long_limit() {
+        // The other side is awake from the first look at the clock on: the
+        // spin lasts one longest spin (1 µs) after that, not the hour.
+        let mut spinner = Spinner::new(peer_wake_up_policy(Duration::from_secs(3600)));
+        let mut looks = 0;
+        let mut attempts = 0;
+        let peer_waking = |_: &u32| {
+            looks += 1;
+            looks == 1
+        };
+        let caught = spinner.spin_while_peer_wakes(&mut attempts, None, peer_waking, |attempts| {
+            *attempts += 1;
+            None::<()>
+        });
+        assert_eq!(caught, None);
+        assert!(attempts >= POLLS_PER_CLOCK_LOOK, "{attempts} attempts");
+    }
+
+    #[test]
+    fn misses_back_off_exponentially_and_catches_undo_it() {
+        let mut spinner = Spinner::new(peer_wake_up_policy(Duration::from_micros(1)));
+        // Misses number 1, 2 and 3 skip 1, 3 and 7 chances.
+        for skipped in [1, 3, 7] {
+            assert!(missed_peer_wake_up(&mut spinner, true) > 0);
+            for _ in 0..skipped {
+                assert_eq!(missed_peer_wake_up(&mut spinner, true), 0);
+            }
+        }
+        // A chance while the other side is not being woken is no chance.
+        assert!(missed_peer_wake_up(&mut spinner, true) > 0);
+        for _ in 0..15 {
+            assert_eq!(missed_peer_wake_up(&mut spinner, false), 0);
+            assert_eq!(missed_peer_wake_up(&mut spinner, true), 0);
+        }
+        // Two catches bring the exponent from 4 down to 2: the next miss
+        // skips 7 chances.
+        for _ in 0..2 {
+            assert_eq!(
+                spinner.spin_while_peer_wakes(&mut (), None, |()| true, |()| Some(())),
+                Some(())
+            );
+        }
+        assert!(missed_peer_wake_up(&mut spinner, true) > 0);
+        for _ in 0..7 {
+            assert_eq!(missed_peer_wake_up(&mut spinner, true), 0);
+        }
+        assert!(missed_peer_wake_up(&mut spinner, true) > 0);
+    }
+
+    #[test]
+    fn the_back_off_is_bounded() {
+        let mut spinner = Spinner::new(peer_wake_up_policy(Duration::from_nanos(1)));
+        let mut spins = 0;
+        for _ in 0..4096 {
+            if missed_peer_wake_up(&mut spinner, true) > 0 {
+                spins += 1;
+            }
+        }
+        // The first 8 spins come at chances 1, 2, 4, ..., 128 after the
+        // one before (1 + 3 + 7 + ... + 127 skipped): the eighth at chance
+        // 255. From then on, one chance in 256 spins.
+        assert_eq!(spins, 8 + (4096 - 255) / 256);
     }
 
     #[test]

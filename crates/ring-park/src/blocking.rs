@@ -39,6 +39,28 @@ pub(crate) fn spin<R>(
     }
 }
 
+/// After a missed spin: spins on `attempt` while the other side, whose
+/// `peer_waking` tells, is on its way after this side woke it (see
+/// [`Spinner::spin_while_peer_wakes`]). Without this, a side that fills or
+/// empties the ring right after waking the other one parks too, and the
+/// two take turns sleeping: every wait then costs a wake-up's latency, and
+/// a stream through a small ring, or in batches, slows to one ring's worth
+/// per two wake-ups. Not under loom, which models no clock.
+#[inline]
+pub(crate) fn spin_while_peer_wakes<H, R>(
+    spinner: &mut Spinner,
+    handle: &mut H,
+    deadline: Option<Instant>,
+    peer_waking: impl FnMut(&H) -> bool,
+    attempt: impl FnMut(&mut H) -> Option<R>,
+) -> Option<R> {
+    if cfg!(loom) {
+        None
+    } else {
+        spinner.spin_while_peer_wakes(handle, deadline, peer_waking, attempt)
+    }
+}
+
 /// Whether `deadline` has passed; never under loom, which models no clock.
 pub(crate) fn passed(deadline: Option<Instant>) -> bool {
     !cfg!(loom) && deadline.is_some_and(|deadline| Instant::now() >= deadline)
@@ -192,6 +214,15 @@ impl<T> Producer<T> {
             inner.wait_state().producer.relax();
             return outcome;
         }
+        let consumer_waking = |inner: &ring_core::Producer<T, ParkState>| {
+            inner.wait_state().consumer.is_being_woken()
+        };
+        let attempt = |inner: &mut _| attempt_push(inner, &mut value);
+        if let Some(outcome) =
+            spin_while_peer_wakes(spinner, inner, deadline, consumer_waking, attempt)
+        {
+            return outcome;
+        }
         spinner.slept();
         loop {
             let timed_out = passed(deadline) || {
@@ -323,6 +354,14 @@ impl<T> Consumer<T> {
         } = self;
         if let Some(outcome) = spin(spinner, deadline, || attempt_pop(inner)) {
             inner.wait_state().consumer.relax();
+            return outcome;
+        }
+        let producer_waking = |inner: &ring_core::Consumer<T, ParkState>| {
+            inner.wait_state().producer.is_being_woken()
+        };
+        if let Some(outcome) =
+            spin_while_peer_wakes(spinner, inner, deadline, producer_waking, attempt_pop)
+        {
             return outcome;
         }
         spinner.slept();

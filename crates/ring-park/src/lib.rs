@@ -27,6 +27,15 @@
 //! missing parks in the handshake's symmetric mode, which spares each wait
 //! the `membarrier` call (see ring-core's `handshake` module).
 //!
+//! A side that must wait right after it woke the other side (the producer
+//! that filled a small ring after its first push woke the consumer, or a
+//! batch that emptied the ring at once) keeps spinning while that side is
+//! on its way, up to 200 µs
+//! ([`SpinPolicy::peer_wake_up_spin`]): parking too would make the two
+//! take turns sleeping, one ring's worth per two wake-ups. It backs off
+//! from this spin when the other side keeps arriving late, as it does when
+//! it waits for a core on a machine whose cores are shared.
+//!
 //! ```
 //! use std::time::Duration;
 //!

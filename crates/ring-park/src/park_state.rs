@@ -132,6 +132,14 @@ impl Parker {
         self.announcement.relax();
     }
 
+    /// Whether the other side took this side's announcement and unparked
+    /// it, and this side has not run since: it is on its way (see
+    /// [`WaiterFlag::is_being_woken`]).
+    #[inline]
+    pub(crate) fn is_being_woken(&self) -> bool {
+        self.announcement.is_being_woken()
+    }
+
     /// The busy side's half: after publishing, unpark the waiting side if
     /// there is one.
     #[inline(always)]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use ring_core::__private::assert_wait_reachable;
 
-use crate::blocking::{deadline_after, passed, spin};
+use crate::blocking::{deadline_after, passed, spin, spin_while_peer_wakes};
 use crate::park_state::{ParkState, Woken};
 use crate::{Consumer, Disconnected, PopError, Producer, WaitTimeoutError};
 
@@ -139,6 +139,15 @@ impl<T> Producer<T> {
         };
         if let Some(outcome) = spin(spinner, deadline, || attempt(inner)) {
             inner.wait_state().producer.relax();
+            return outcome;
+        }
+        let consumer_waking = |inner: &ring_core::Producer<T, ParkState>| {
+            inner.wait_state().consumer.is_being_woken()
+        };
+        let attempt_mut = |inner: &mut ring_core::Producer<T, ParkState>| attempt(inner);
+        if let Some(outcome) =
+            spin_while_peer_wakes(spinner, inner, deadline, consumer_waking, attempt_mut)
+        {
             return outcome;
         }
         spinner.slept();
@@ -291,6 +300,14 @@ impl<T> Consumer<T> {
         };
         if let Some(outcome) = spin(spinner, deadline, || attempt(inner)) {
             inner.wait_state().consumer.relax();
+            return outcome;
+        }
+        let producer_waking = |inner: &ring_core::Consumer<T, ParkState>| {
+            inner.wait_state().producer.is_being_woken()
+        };
+        if let Some(outcome) =
+            spin_while_peer_wakes(spinner, inner, deadline, producer_waking, attempt)
+        {
             return outcome;
         }
         spinner.slept();

@@ -9,7 +9,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ring_park::{PopError, PopTimeoutError, PushError, PushTimeoutError, channel};
+use ring_park::{
+    PopError, PopTimeoutError, PushError, PushTimeoutError, SpinPolicy, channel, channel_with,
+};
 use test_support::{
     DropCounter, assert_not_send, assert_send, assert_send_sync, drop_in_order, scaled,
     with_watchdog,
@@ -38,6 +40,61 @@ fn stream_arrives_complete_and_in_order() {
             }
             assert_eq!(expected, count);
             sender.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn batches_through_small_rings_arrive_complete_with_every_spin_policy() {
+    // Slices that fill or empty the ring at once make each side wait right
+    // after it woke the other one: the spin while the other side wakes up
+    // (or, with the policies that turn it off, the park) must neither lose
+    // nor reorder an item.
+    let policies = [
+        SpinPolicy::FRUGAL,
+        SpinPolicy::NEVER,
+        SpinPolicy::LOW_LATENCY,
+        SpinPolicy::FRUGAL.with_peer_wake_up_spin(Duration::ZERO),
+        SpinPolicy::NEVER.with_peer_wake_up_spin(Duration::from_millis(1)),
+    ];
+    with_watchdog(move || {
+        for policy in policies {
+            for capacity in [1, 4, 64] {
+                let count = scaled(50_000) as u64;
+                let (mut producer, mut consumer) = channel_with(capacity, policy);
+                let sender = thread::spawn(move || {
+                    let items: Vec<u64> = (0..count).collect();
+                    let mut sent = 0;
+                    while sent < items.len() {
+                        let batch = &items[sent..items.len().min(sent + 16)];
+                        match producer.push_slice(batch) {
+                            0 => producer.push(batch[0]).unwrap(),
+                            pushed => sent += pushed - 1,
+                        }
+                        sent += 1;
+                    }
+                });
+                let mut expected = 0;
+                let mut batch = [0; 16];
+                loop {
+                    let popped = match consumer.pop_slice(&mut batch) {
+                        0 => match consumer.pop() {
+                            Ok(value) => {
+                                batch[0] = value;
+                                1
+                            }
+                            Err(PopError) => break,
+                        },
+                        popped => popped,
+                    };
+                    for &value in &batch[..popped] {
+                        assert_eq!(value, expected, "{policy:?}, capacity {capacity}");
+                        expected += 1;
+                    }
+                }
+                assert_eq!(expected, count, "{policy:?}, capacity {capacity}");
+                sender.join().unwrap();
+            }
         }
     });
 }
