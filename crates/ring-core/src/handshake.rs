@@ -97,14 +97,6 @@ pub struct WaiterFlag {
     /// they last woke the waiter (see [`RELAX_ASKED`]). A hint, never used
     /// for correctness, so a plain atomic even under loom, and `Relaxed`.
     fenced_publications: core::sync::atomic::AtomicU32,
-    /// Set by the waker that takes the announcement, just before it wakes
-    /// the waiter; cleared by the waiter's next
-    /// [`withdraw`](Self::withdraw), which it calls once it runs again.
-    /// While set, the waiter is on its way: the other side, should it have
-    /// to wait in turn, can expect it to act soon (see
-    /// [`is_being_woken`](Self::is_being_woken)). A hint, never used for
-    /// correctness, so a plain atomic even under loom, and `Relaxed`.
-    woken: core::sync::atomic::AtomicBool,
     /// The light half, chosen when the flag was made and kept on the line
     /// that [`wake_with`](Self::wake_with) loads anyway. Loading the
     /// process-wide choice (through the GOT, from a line of its own) at
@@ -136,6 +128,18 @@ const FULL_FENCES: u8 = 8;
 /// Set by a waker; one of the waiter's plain stores may undo it, and the
 /// waker then sets it again at its next publication.
 const FULL_FENCES_SEEN: u8 = 16;
+/// A waker took the announcement to wake the waiter, and the waiter has
+/// neither withdrawn nor announced itself since: it is on its way. Set by
+/// the waker's compare-exchange that takes [`WAITING`], cleared by the
+/// waiter's next store (its [`withdraw`](WaiterFlag::withdraw), its next
+/// announcement), which comes after that compare-exchange in the flag's
+/// modification order whenever the compare-exchange succeeded, so the
+/// mark outlives the wait only for a waiter that neither withdraws nor
+/// waits again (ring-async's task that finds its item on the first poll
+/// after the wake; ring-async does not read the mark). A hint, never used
+/// for correctness (see [`WaiterFlag::is_being_woken`]); publications that
+/// find it alone do nothing more.
+const WOKEN: u8 = 32;
 /// The bits that describe the flag's fences rather than a wait, which every
 /// store of the waiter keeps.
 const FENCE_BITS: u8 = FULL_FENCES | FULL_FENCES_SEEN;
@@ -161,7 +165,6 @@ impl Default for WaiterFlag {
         Self {
             state: AtomicU8::new(0),
             fenced_publications: core::sync::atomic::AtomicU32::new(0),
-            woken: core::sync::atomic::AtomicBool::new(false),
             light: LightFence::chosen(),
         }
     }
@@ -323,9 +326,6 @@ impl WaiterFlag {
         // rely on (see the type's docs).
         let mode = self.state.load(Ordering::Acquire) & (FENCED | RELAX_ASKED | FENCE_BITS);
         self.state.store(mode, Ordering::Relaxed);
-        // Relaxed: a hint (see the field). The waiter runs again, so it is
-        // no longer on its way.
-        self.woken.store(false, Ordering::Relaxed);
     }
 
     /// Ends the symmetric mode while the waiter is not waiting, so that
@@ -381,8 +381,9 @@ impl WaiterFlag {
         // Relaxed: the fence pair orders this load against the waiter's
         // store (see the type's docs); the compare-exchange below acquires
         // what the waking needs.
+        // [`WOKEN`] alone needs nothing done: the waiter was woken already.
         let state = self.state.load(Ordering::Relaxed);
-        if state != 0 {
+        if state & !WOKEN != 0 {
             self.take_and_wake(state, wake);
         }
     }
@@ -425,22 +426,17 @@ impl WaiterFlag {
         // order. A failure means the waiter withdrew (it is awake) or
         // announced itself anew after this side's publication, when its
         // re-check sees that publication: either way no wake-up is owed.
+        // The same write marks the waiter as being woken (see [`WOKEN`]).
         if self
             .state
             .compare_exchange(
                 state,
-                state & !WAITING,
+                (state & !WAITING) | WOKEN,
                 Ordering::Acquire,
                 Ordering::Relaxed,
             )
             .is_ok()
         {
-            // Relaxed: a hint (see the field). Stored before the wake-up,
-            // so that the waiter's withdrawal after it comes later and
-            // clears it. A waiter that woke on its own and withdrew in
-            // between leaves it set until its next withdrawal: the other
-            // side then expects it a little longer than it should.
-            self.woken.store(true, Ordering::Relaxed);
             wake();
         }
     }
@@ -498,15 +494,15 @@ impl WaiterFlag {
     /// use ring_core::handshake::WaiterFlag;
     ///
     /// let flag = WaiterFlag::default();
-    /// assert!(flag.announce());
+    /// let _paired = flag.announce();
     /// flag.wake_with(|| {}); // The waker takes the announcement.
     /// assert!(flag.is_being_woken());
     /// flag.withdraw(); // The waiter runs again.
     /// assert!(!flag.is_being_woken());
     /// ```
     pub fn is_being_woken(&self) -> bool {
-        // Relaxed: a hint (see the field).
-        self.woken.load(Ordering::Relaxed)
+        // Relaxed: a hint (see `WOKEN`), never relied on for a wake-up.
+        self.state.load(Ordering::Relaxed) & WOKEN != 0
     }
 
     /// Whether a waiter has announced itself and not yet been taken or

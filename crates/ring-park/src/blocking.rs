@@ -221,6 +221,7 @@ impl<T> Producer<T> {
         if let Some(outcome) =
             spin_while_peer_wakes(spinner, inner, deadline, consumer_waking, attempt)
         {
+            inner.wait_state().producer.relax();
             return outcome;
         }
         spinner.slept();
@@ -362,6 +363,7 @@ impl<T> Consumer<T> {
         if let Some(outcome) =
             spin_while_peer_wakes(spinner, inner, deadline, producer_waking, attempt_pop)
         {
+            inner.wait_state().consumer.relax();
             return outcome;
         }
         spinner.slept();

@@ -5,8 +5,9 @@
 //! # Which flavour?
 //!
 //! - `ring-park` (this crate): a waiting side spins for a few microseconds
-//!   at most (see [`SpinPolicy`]), then sleeps in the kernel until the
-//!   other side moves, using no CPU.
+//!   at most (see [`SpinPolicy`]; longer, up to 200 µs, only while the
+//!   other side is on its way after this side woke it), then sleeps in the
+//!   kernel until the other side moves, using no CPU.
 //!   Choose it when threads share cores, when streams are paced or bursty
 //!   (a telemetry sink, a logger, a worker fed in bursts), or when a burnt
 //!   core costs more than the microseconds of a wake-up. It offers

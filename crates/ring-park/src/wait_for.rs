@@ -148,6 +148,7 @@ impl<T> Producer<T> {
         if let Some(outcome) =
             spin_while_peer_wakes(spinner, inner, deadline, consumer_waking, attempt_mut)
         {
+            inner.wait_state().producer.relax();
             return outcome;
         }
         spinner.slept();
@@ -308,6 +309,7 @@ impl<T> Consumer<T> {
         if let Some(outcome) =
             spin_while_peer_wakes(spinner, inner, deadline, producer_waking, attempt)
         {
+            inner.wait_state().consumer.relax();
             return outcome;
         }
         spinner.slept();
