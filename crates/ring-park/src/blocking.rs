@@ -214,9 +214,8 @@ impl<T> Producer<T> {
             inner.wait_state().producer.relax();
             return outcome;
         }
-        let consumer_waking = |inner: &ring_core::Producer<T, ParkState>| {
-            inner.wait_state().consumer.is_being_woken()
-        };
+        let consumer_waking =
+            |inner: &ring_core::Producer<T, ParkState>| inner.wait_state().consumer_on_its_way();
         let attempt = |inner: &mut _| attempt_push(inner, &mut value);
         if let Some(outcome) =
             spin_while_peer_wakes(spinner, inner, deadline, consumer_waking, attempt)
@@ -357,9 +356,8 @@ impl<T> Consumer<T> {
             inner.wait_state().consumer.relax();
             return outcome;
         }
-        let producer_waking = |inner: &ring_core::Consumer<T, ParkState>| {
-            inner.wait_state().producer.is_being_woken()
-        };
+        let producer_waking =
+            |inner: &ring_core::Consumer<T, ParkState>| inner.wait_state().producer_on_its_way();
         if let Some(outcome) =
             spin_while_peer_wakes(spinner, inner, deadline, producer_waking, attempt_pop)
         {

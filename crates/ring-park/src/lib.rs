@@ -35,7 +35,29 @@
 //! ([`SpinPolicy::peer_wake_up_spin`]): parking too would make the two
 //! take turns sleeping, one ring's worth per two wake-ups. It backs off
 //! from this spin when the other side keeps arriving late, as it does when
-//! it waits for a core on a machine whose cores are shared.
+//! it waits for a core on a machine whose cores are shared. The same holds
+//! across two rings: a thread that sends a request on one ring (waking the
+//! other thread) and waits for the reply on another, whose producer is the
+//! thread it woke, spins while that thread is on its way; otherwise each
+//! round trip would cost two wake-ups.
+//!
+//! ```
+//! // Requests one way, replies the other: each trip is caught by a spin
+//! // once both threads run, instead of waking each thread in turn.
+//! let (mut requests, mut incoming) = ring_park::channel::<u32>(16);
+//! let (mut outgoing, mut replies) = ring_park::channel::<u32>(16);
+//! let echo = std::thread::spawn(move || {
+//!     for request in incoming.iter() {
+//!         outgoing.push(request * 2).unwrap();
+//!     }
+//! });
+//! for request in 0..1_000 {
+//!     requests.push(request).unwrap();
+//!     assert_eq!(replies.pop(), Ok(request * 2));
+//! }
+//! drop(requests); // Ends the echo thread's loop.
+//! echo.join().unwrap();
+//! ```
 //!
 //! ```
 //! use std::time::Duration;
@@ -99,6 +121,7 @@
 mod blocking;
 mod park_state;
 mod sync;
+mod thread_hint;
 mod wait_for;
 
 pub use park_state::ParkState;

@@ -46,6 +46,9 @@ use ring_core::spin::Spinner;
 use ring_core::handshake::WaiterFlag;
 
 use crate::sync::{Mutex, Thread, ThreadId, thread};
+use crate::thread_hint::{self, MarkHandle};
+// Not loom's: a hint that loom need not explore (see `thread_hint`).
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How long a waiter sleeps at most when the heavy fence could not vouch
 /// for the other side; it then checks the ring again.
@@ -57,9 +60,13 @@ pub(crate) struct Parker {
     /// The announcement of the handshake: set while the side is parked or
     /// about to park.
     announcement: WaiterFlag,
-    /// The thread to unpark; written by the waiting side before it
-    /// announces itself.
-    thread: Mutex<Option<Thread>>,
+    /// The thread to unpark and its mark (see `thread_hint`); written by
+    /// the waiting side before it announces itself.
+    thread: Mutex<Option<(Thread, MarkHandle)>>,
+    /// The identity of the thread that woke this side last (see
+    /// `thread_hint`): a hint for this side's next wait, written by the
+    /// waker after it took the announcement.
+    woken_by: AtomicUsize,
 }
 
 /// What ended a [`Parker::wait`].
@@ -97,7 +104,8 @@ impl Parker {
             *self
                 .thread
                 .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(current);
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                Some((current, thread_hint::own_mark()));
         }
         // The announcement is a Release store followed by the heavy fence:
         // the thread stored above is visible to the waker that takes it, and
@@ -120,6 +128,7 @@ impl Parker {
             Woken::TimedOut if !paired => Woken::Retry,
             woken => woken,
         };
+        thread_hint::running();
         self.announcement.withdraw();
         woken
     }
@@ -140,6 +149,16 @@ impl Parker {
         self.announcement.is_being_woken()
     }
 
+    /// Whether the thread that woke this side last is the thread that this
+    /// thread woke last, and is still on its way (see `thread_hint`): the
+    /// other side of a round trip over two rings, which this thread woke
+    /// through the other ring.
+    #[inline]
+    pub(crate) fn waker_is_being_woken(&self) -> bool {
+        // Relaxed: a hint (see the field).
+        thread_hint::is_being_woken(self.woken_by.load(Ordering::Relaxed))
+    }
+
     /// The busy side's half: after publishing, unpark the waiting side if
     /// there is one.
     #[inline(always)]
@@ -147,12 +166,19 @@ impl Parker {
         self.announcement.wake_with(|| {
             // Unpark outside the lock: the critical section stays short, and
             // the waiter is never blocked on the mutex when its token comes.
-            let thread = self
+            let sleeper = self
                 .thread
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .clone();
-            if let Some(thread) = thread {
+            if let Some((thread, mark)) = sleeper {
+                let identity = thread_hint::own_identity();
+                // Relaxed: a hint (see the field). Only if it changed, as
+                // the waiter's line is hot.
+                if self.woken_by.load(Ordering::Relaxed) != identity {
+                    self.woken_by.store(identity, Ordering::Relaxed);
+                }
+                thread_hint::waking(&mark);
                 thread.unpark();
             }
         });
@@ -207,6 +233,24 @@ pub struct ParkState {
     pub(crate) producer: CachePadded<Parker>,
 }
 
+impl ParkState {
+    /// For the producer's waits: whether the consumer is on its way after
+    /// this thread woke it, through this ring or, when the consumer's
+    /// thread is the one that last woke the producer here, through another
+    /// (see `thread_hint`).
+    #[inline]
+    pub(crate) fn consumer_on_its_way(&self) -> bool {
+        self.consumer.is_being_woken() || self.producer.waker_is_being_woken()
+    }
+
+    /// For the consumer's waits: as
+    /// [`consumer_on_its_way`](Self::consumer_on_its_way), for the producer.
+    #[inline]
+    pub(crate) fn producer_on_its_way(&self) -> bool {
+        self.producer.is_being_woken() || self.consumer.waker_is_being_woken()
+    }
+}
+
 impl WaitState for ParkState {
     #[inline(always)]
     fn after_push(&self) {
@@ -216,5 +260,106 @@ impl WaitState for ParkState {
     #[inline(always)]
     fn after_pop(&self) {
         self.producer.wake();
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    /// Has `parker` announce this thread as its sleeper without parking, as
+    /// a waiting side does before it parks.
+    fn announce_this_thread(parker: &Parker) {
+        announce(parker, thread::current(), thread_hint::own_mark());
+    }
+
+    /// Has `parker` announce `thread`, whose mark is `mark`, as its
+    /// sleeper.
+    fn announce(parker: &Parker, thread: Thread, mark: MarkHandle) {
+        *parker.thread.lock().unwrap() = Some((thread, mark));
+        let _paired = parker.announcement.announce();
+    }
+
+    /// What the echo thread of the test below is told to do.
+    enum Step {
+        /// Wake the consumer of the replies, as a reply would.
+        WakeRepliesConsumer,
+        /// Run, as a thread whose park returned does first.
+        Run,
+    }
+
+    #[test]
+    fn the_other_side_of_a_round_trip_is_on_its_way_only_after_this_thread_woke_it() {
+        // `requests` goes from this thread to the echo thread, `replies`
+        // back; `elsewhere` is a ring from a third thread to this one. No
+        // thread parks: the wake-ups are the parkers' own, their unparks
+        // leave tokens nobody collects.
+        let requests = ParkState::default();
+        let replies = ParkState::default();
+        let elsewhere = ParkState::default();
+        std::thread::scope(|scope| {
+            let (handle_sender, handle_receiver) = mpsc::channel();
+            let (step_sender, step_receiver) = mpsc::channel();
+            let (done_sender, done_receiver) = mpsc::channel();
+            let replies_for_echo = &replies;
+            scope.spawn(move || {
+                handle_sender
+                    .send((
+                        thread::current(),
+                        thread_hint::own_mark(),
+                        thread_hint::own_identity(),
+                    ))
+                    .unwrap();
+                for step in step_receiver {
+                    match step {
+                        Step::WakeRepliesConsumer => replies_for_echo.consumer.wake(),
+                        Step::Run => thread_hint::running(),
+                    }
+                    done_sender.send(()).unwrap();
+                }
+            });
+            let (echo_thread, echo_mark, echo_identity) = handle_receiver.recv().unwrap();
+            let step = |step| {
+                step_sender.send(step).unwrap();
+                done_receiver.recv().unwrap();
+            };
+
+            // The echo thread once woke this thread through `replies`.
+            announce_this_thread(&replies.consumer);
+            step(Step::WakeRepliesConsumer);
+            thread_hint::running();
+            assert_eq!(
+                replies.consumer.woken_by.load(Ordering::Relaxed),
+                echo_identity
+            );
+            assert!(!replies.producer_on_its_way(), "nobody was woken yet");
+
+            // A third thread once woke this thread through `elsewhere`.
+            announce_this_thread(&elsewhere.consumer);
+            scope.spawn(|| elsewhere.consumer.wake()).join().unwrap();
+            thread_hint::running();
+
+            // This thread sends a request, which wakes the echo thread.
+            announce(&requests.consumer, echo_thread, echo_mark);
+            requests.consumer.wake();
+            assert!(
+                replies.producer_on_its_way(),
+                "the reply's producer is the thread just woken"
+            );
+            assert!(
+                !elsewhere.producer_on_its_way(),
+                "the third thread was not woken"
+            );
+            assert!(
+                !requests.producer_on_its_way(),
+                "this thread is the producer of the requests"
+            );
+
+            // The echo thread runs: no longer on its way.
+            step(Step::Run);
+            assert!(!replies.producer_on_its_way());
+            drop(step_sender);
+        });
     }
 }
