@@ -150,11 +150,13 @@ impl SpinPolicy {
     /// A side that has just woken the other one and must now wait itself
     /// (the producer that filled the ring right after waking the consumer,
     /// or the consumer that emptied it in one batch right after waking the
-    /// producer) would otherwise sleep too, and the two would take turns sleeping: each wait then
-    /// costs a wake-up's latency, tens of microseconds on a VM, and a
-    /// stream through a small ring slows to a few items per wake-up.
-    /// ring-park spins so; ring-async does not, since a task must not hold
-    /// its executor's thread that long in one poll.
+    /// producer) would otherwise sleep too, and the two would take turns
+    /// sleeping: each wait then costs a wake-up's latency, tens of
+    /// microseconds on a VM, and a stream through a small ring slows to a
+    /// few items per wake-up. ring-park spins so, and also while it waits
+    /// for the reply of a thread it has just woken through another ring (a
+    /// round trip over two rings); ring-async does not, since a task must
+    /// not hold its executor's thread that long in one poll.
     ///
     /// # Examples
     ///

@@ -40,12 +40,14 @@ pub(crate) fn spin<R>(
 }
 
 /// After a missed spin: spins on `attempt` while the other side, whose
-/// `peer_waking` tells, is on its way after this side woke it (see
-/// [`Spinner::spin_while_peer_wakes`]). Without this, a side that fills or
-/// empties the ring right after waking the other one parks too, and the
-/// two take turns sleeping: every wait then costs a wake-up's latency, and
-/// a stream through a small ring, or in batches, slows to one ring's worth
-/// per two wake-ups. Not under loom, which models no clock.
+/// `peer_waking` tells, is on its way after this thread woke it, through
+/// this ring or another (see [`Spinner::spin_while_peer_wakes`] and
+/// `thread_hint`). Without this, a side that fills or empties the ring
+/// right after waking the other one parks too, and the two take turns
+/// sleeping: every wait then costs a wake-up's latency, a stream through a
+/// small ring, or in batches, slows to one ring's worth per two wake-ups,
+/// and a round trip over two rings costs two wake-ups. Not under loom,
+/// which models no clock.
 #[inline]
 pub(crate) fn spin_while_peer_wakes<H, R>(
     spinner: &mut Spinner,

@@ -42,8 +42,9 @@
 //! round trip would cost two wake-ups.
 //!
 //! ```
-//! // Requests one way, replies the other: each trip is caught by a spin
-//! // once both threads run, instead of waking each thread in turn.
+//! // Requests one way, replies the other. While each thread has a core,
+//! // the requester spins for a reply from the thread it has just woken
+//! // instead of parking until that thread wakes it in turn.
 //! let (mut requests, mut incoming) = ring_park::channel::<u32>(16);
 //! let (mut outgoing, mut replies) = ring_park::channel::<u32>(16);
 //! let echo = std::thread::spawn(move || {

@@ -64,8 +64,10 @@ pub(crate) struct Parker {
     /// the waiting side before it announces itself.
     thread: Mutex<Option<(Thread, MarkHandle)>>,
     /// The identity of the thread that woke this side last (see
-    /// `thread_hint`): a hint for this side's next wait, written by the
-    /// waker after it took the announcement.
+    /// `thread_hint`), 0 before any wake-up: a hint for this side's next
+    /// waits, written by the waker after it took the announcement. Its
+    /// accesses are `Relaxed`: a stale or early value costs a spin at most,
+    /// and never a wake-up.
     woken_by: AtomicUsize,
 }
 
@@ -113,6 +115,9 @@ impl Parker {
         let paired = spinner.announce(&self.announcement);
         if ready() {
             self.announcement.withdraw();
+            // A waker that took the announcement meanwhile marked this
+            // thread as on its way; it is not.
+            thread_hint::running();
             return Woken::Retry;
         }
         // If the barrier could not vouch for the waker's side (a failing
@@ -128,8 +133,11 @@ impl Parker {
             Woken::TimedOut if !paired => Woken::Retry,
             woken => woken,
         };
-        thread_hint::running();
         self.announcement.withdraw();
+        // After the withdrawal, so that a waker that took the announcement
+        // before it has most likely marked this thread already (see
+        // `thread_hint::waking`).
+        thread_hint::running();
         woken
     }
 
@@ -166,19 +174,22 @@ impl Parker {
         self.announcement.wake_with(|| {
             // Unpark outside the lock: the critical section stays short, and
             // the waiter is never blocked on the mutex when its token comes.
-            let sleeper = self
+            let thread = self
                 .thread
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .clone();
-            if let Some((thread, mark)) = sleeper {
+                .as_ref()
+                .map(|(thread, mark)| {
+                    thread_hint::waking(mark);
+                    thread.clone()
+                });
+            if let Some(thread) = thread {
                 let identity = thread_hint::own_identity();
                 // Relaxed: a hint (see the field). Only if it changed, as
                 // the waiter's line is hot.
                 if self.woken_by.load(Ordering::Relaxed) != identity {
                     self.woken_by.store(identity, Ordering::Relaxed);
                 }
-                thread_hint::waking(&mark);
                 thread.unpark();
             }
         });

@@ -12,13 +12,14 @@
 //! `WaiterFlag::is_being_woken` cannot see this, as the wake-up went
 //! through the other ring.
 //!
-//! So each thread has a mark that a waker sets when it unparks the thread
-//! and the thread clears once it runs again; a waker remembers the mark of
-//! the thread it woke last, and writes its own identity into the parker of
-//! the side it woke. A side about to park checks whether the thread that
-//! last woke it on this ring is the thread it woke last, and whether that
-//! thread is still on its way: then the other side is bound to act soon,
-//! and the side spins instead (see `Spinner::spin_while_peer_wakes`).
+//! So each thread has a mark that a waker sets to its own identity when it
+//! unparks the thread, and that the thread clears once its wait is over; a
+//! waker remembers the mark of the thread it woke last, and writes its own
+//! identity into the parker of the side it woke. A side about to park
+//! checks whether the thread that last woke it on this ring is the thread
+//! it woke last, and whether this thread's wake-up of it is still on its
+//! way: then the other side is bound to act soon, and the side spins
+//! instead (see `Spinner::spin_while_peer_wakes`).
 //!
 //! A hint only: it decides whether to spin, never whether a wake-up is
 //! owed, so stale or racing values cost a spin at worst, which the
@@ -35,20 +36,34 @@ pub(crate) use inert::*;
 mod real {
     use std::cell::RefCell;
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A thread's mark: set while a waker's unpark is on its way to it.
-    #[derive(Debug, Default)]
+    /// A thread's mark.
+    #[derive(Debug)]
     pub(crate) struct ThreadMark {
-        being_woken: AtomicBool,
+        /// The thread's identity: a number no other thread of the process
+        /// gets, so that an identity written into a parker never names a
+        /// later thread, as a reused address could.
+        identity: usize,
+        /// The identity of the thread whose unpark is on its way to this
+        /// one, 0 once this thread runs again.
+        woken_by: AtomicUsize,
     }
 
     /// The handle a parker keeps of its sleeping thread's mark.
     pub(crate) type MarkHandle = Option<Arc<ThreadMark>>;
 
+    /// The last identity handed out; 0 is never one.
+    static IDENTITIES: AtomicUsize = AtomicUsize::new(0);
+
     thread_local! {
         /// This thread's mark.
-        static OWN: Arc<ThreadMark> = Arc::new(ThreadMark::default());
+        static OWN: Arc<ThreadMark> = Arc::new(ThreadMark {
+            // Relaxed: only the number's uniqueness matters, which the
+            // read-modify-write gives whatever the ordering.
+            identity: IDENTITIES.fetch_add(1, Ordering::Relaxed) + 1,
+            woken_by: AtomicUsize::new(0),
+        });
         /// The mark of the thread this thread woke last.
         static LAST_WOKEN: RefCell<MarkHandle> = const { RefCell::new(None) };
     }
@@ -59,21 +74,26 @@ mod real {
         OWN.try_with(Arc::clone).ok()
     }
 
-    /// This thread's identity as a waker: the address of its mark, unique
-    /// among live threads; 0 while the thread's locals are being destroyed.
+    /// This thread's identity as a waker; 0 while the thread's locals are
+    /// being destroyed.
     pub(crate) fn own_identity() -> usize {
-        OWN.try_with(|mark| Arc::as_ptr(mark) as usize).unwrap_or(0)
+        OWN.try_with(|mark| mark.identity).unwrap_or(0)
     }
 
     /// Records that this thread is about to unpark the thread of `mark`:
-    /// the mark is set until that thread runs again, and this thread
-    /// remembers it as the thread it woke last.
+    /// the mark names this thread until that thread runs again, and this
+    /// thread remembers it as the thread it woke last.
     pub(crate) fn waking(mark: &MarkHandle) {
         let Some(mark) = mark else { return };
-        // Relaxed: a hint. The woken thread clears it after its `park`
-        // returns, which the unpark that follows this store happens
-        // before, so the clearing comes later in the flag's order.
-        mark.being_woken.store(true, Ordering::Relaxed);
+        let identity = own_identity();
+        // Relaxed: a hint. The woken thread clears it once its wait is
+        // over, which normally comes after the unpark that follows this
+        // store; should a waker take the announcement just before the
+        // waiter withdrew it, the clearing may come first, and the mark
+        // stands until the thread's next wait ends (the unpark's token
+        // ends that wait at once). A stale mark costs its waker a spin,
+        // bounded by the spin's limit and backed off after a miss.
+        mark.woken_by.store(identity, Ordering::Relaxed);
         // A thread that is being torn down remembers nothing.
         let _ = LAST_WOKEN.try_with(|last| {
             let mut last = last.borrow_mut();
@@ -83,27 +103,29 @@ mod real {
         });
     }
 
-    /// Records that this thread runs again after a park.
+    /// Records that this thread runs again: its wait is over.
     pub(crate) fn running() {
         // Relaxed: a hint (see `waking`). Only if set: the store would
         // otherwise move the mark's line for nothing.
         let _ = OWN.try_with(|mark| {
-            if mark.being_woken.load(Ordering::Relaxed) {
-                mark.being_woken.store(false, Ordering::Relaxed);
+            if mark.woken_by.load(Ordering::Relaxed) != 0 {
+                mark.woken_by.store(0, Ordering::Relaxed);
             }
         });
     }
 
-    /// Whether the thread of identity `waker` (see [`own_identity`]) is the
-    /// thread this thread woke last, and is still on its way.
-    pub(crate) fn is_being_woken(waker: usize) -> bool {
-        waker != 0
+    /// Whether the thread of identity `thread` (see [`own_identity`]) is the
+    /// thread this thread woke last, and that wake-up is still on its way.
+    /// A wake-up by another thread does not count: this thread has no
+    /// reason to expect that thread to serve it.
+    pub(crate) fn is_being_woken(thread: usize) -> bool {
+        thread != 0
             && LAST_WOKEN
                 .try_with(|last| {
                     last.borrow().as_ref().is_some_and(|mark| {
-                        Arc::as_ptr(mark) as usize == waker
+                        mark.identity == thread
                             // Relaxed: a hint (see `waking`).
-                            && mark.being_woken.load(Ordering::Relaxed)
+                            && mark.woken_by.load(Ordering::Relaxed) == own_identity()
                     })
                 })
                 .unwrap_or(false)
@@ -154,6 +176,12 @@ mod tests {
         assert!(is_being_woken(identity));
         // Another thread's identity is not the one woken.
         assert!(!is_being_woken(own_identity()));
+        // Once a third thread woke it too, the wake-up on its way is not
+        // this thread's.
+        std::thread::scope(|scope| scope.spawn(|| waking(&mark)).join().unwrap());
+        assert!(!is_being_woken(identity));
+        waking(&mark);
+        assert!(is_being_woken(identity));
         go_sender.send(()).unwrap();
         done_receiver.recv().unwrap();
         assert!(!is_being_woken(identity));
