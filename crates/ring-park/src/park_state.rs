@@ -174,17 +174,13 @@ impl Parker {
         self.announcement.wake_with(|| {
             // Unpark outside the lock: the critical section stays short, and
             // the waiter is never blocked on the mutex when its token comes.
-            let thread = self
+            let sleeper = self
                 .thread
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .as_ref()
-                .map(|(thread, mark)| {
-                    thread_hint::waking(mark);
-                    thread.clone()
-                });
-            if let Some(thread) = thread {
-                let identity = thread_hint::own_identity();
+                .map(|(thread, mark)| (thread.clone(), thread_hint::waking(mark)));
+            if let Some((thread, identity)) = sleeper {
                 // Relaxed: a hint (see the field). Only if it changed, as
                 // the waiter's line is hot.
                 if self.woken_by.load(Ordering::Relaxed) != identity {

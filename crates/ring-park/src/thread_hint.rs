@@ -82,10 +82,12 @@ mod real {
 
     /// Records that this thread is about to unpark the thread of `mark`:
     /// the mark names this thread until that thread runs again, and this
-    /// thread remembers it as the thread it woke last.
-    pub(crate) fn waking(mark: &MarkHandle) {
-        let Some(mark) = mark else { return };
+    /// thread remembers it as the thread it woke last. Returns this
+    /// thread's identity (see [`own_identity`]), for the woken side's
+    /// parker.
+    pub(crate) fn waking(mark: &MarkHandle) -> usize {
         let identity = own_identity();
+        let Some(mark) = mark else { return identity };
         // Relaxed: a hint. The woken thread clears it once its wait is
         // over, which normally comes after the unpark that follows this
         // store; should a waker take the announcement just before the
@@ -101,6 +103,7 @@ mod real {
                 *last = Some(Arc::clone(mark));
             }
         });
+        identity
     }
 
     /// Records that this thread runs again: its wait is over.
@@ -139,11 +142,9 @@ mod inert {
 
     pub(crate) fn own_mark() -> MarkHandle {}
 
-    pub(crate) fn own_identity() -> usize {
+    pub(crate) fn waking(_mark: &MarkHandle) -> usize {
         0
     }
-
-    pub(crate) fn waking(_mark: &MarkHandle) {}
 
     pub(crate) fn running() {}
 

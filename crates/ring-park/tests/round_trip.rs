@@ -48,17 +48,17 @@ fn a_round_trip_between_two_cores_does_not_park_on_every_trip() {
         });
         let pinned = pin(cores.first().copied());
         let trips = trips();
-        for request in 0..trips {
-            requests.push(request).unwrap();
-            assert_eq!(replies.pop(), Ok(request + 1));
-        }
+        let mut round_trips = || {
+            for request in 0..trips {
+                requests.push(request).unwrap();
+                assert_eq!(replies.pop(), Ok(request + 1));
+            }
+        };
+        round_trips(); // The warm-up.
         // Not under Miri, which cannot read `/proc`.
         let run_count = || meaningful.then(test_support::thread_run_count).flatten();
         let runs_before = run_count();
-        for request in 0..trips {
-            requests.push(request).unwrap();
-            assert_eq!(replies.pop(), Ok(request + 1));
-        }
+        round_trips();
         let runs = run_count()
             .zip(runs_before)
             .map(|(after, before)| after - before);
