@@ -34,6 +34,7 @@ pub mod steady;
 pub mod streams;
 pub mod tasks;
 pub mod time_box;
+pub mod working;
 
 pub use items::Item;
 use latency::{Latencies, TripRecorder};
@@ -165,13 +166,27 @@ pub fn throughput<Q: Queue, T: Item>(
     count: u64,
     placement: Placement,
 ) -> Duration {
+    throughput_made_by::<Q, T>(capacity, count, placement, |index| index)
+}
+
+/// [`throughput`] with a producer that makes the item of each index from
+/// `make(index)`, which must return the index (it may take time on the
+/// way, as in [`working`]). `make` is a type parameter, not a function
+/// pointer, so that it is inlined into the producer's loop.
+#[inline(always)]
+pub(crate) fn throughput_made_by<Q: Queue, T: Item>(
+    capacity: usize,
+    count: u64,
+    placement: Placement,
+    make: impl Fn(u64) -> u64 + Send + 'static,
+) -> Duration {
     let (mut producer, mut consumer) = Q::channel::<T>(capacity);
     let (started, finished) = on_two_threads(
         placement,
         move || {
             let started = Instant::now();
             for index in 0..count {
-                Q::push(&mut producer, T::from_index(index));
+                Q::push(&mut producer, T::from_index(make(index)));
             }
             started
         },
@@ -300,6 +315,9 @@ pub struct Contender {
     /// The batch workload (`u64` items only), for the implementations with
     /// batch operations.
     pub batch: Option<Workload>,
+    /// The working-producer workload (`u64` items only), for the
+    /// implementations whose sides are threads.
+    pub working_producer: Option<Workload>,
 }
 
 impl Contender {
@@ -312,6 +330,7 @@ impl Contender {
             round_trip: round_trip::<Q, T>,
             round_trip_latency: round_trip_latencies::<Q, T>,
             batch: None,
+            working_producer: None,
         }
     }
 
@@ -324,6 +343,7 @@ impl Contender {
             round_trip: tasks::round_trip_tasks::<Q, T>,
             round_trip_latency: tasks::round_trip_latencies_tasks::<Q, T>,
             batch: None,
+            working_producer: None,
         }
     }
 
@@ -337,16 +357,18 @@ impl Contender {
             round_trip: tasks::round_trip_two_runtimes::<Q, T>,
             round_trip_latency: tasks::round_trip_latencies_two_runtimes::<Q, T>,
             batch: None,
+            working_producer: None,
         }
     }
 
-    /// Every implementation moving `u64`s, with the batch workload of
-    /// those that have one.
+    /// Every implementation moving `u64`s, with the batch and the
+    /// working-producer workloads of those that have them.
     pub fn all_with_batches() -> Vec<Self> {
         Self::all::<u64>()
             .into_iter()
             .map(|contender| Self {
                 batch: batch::batch_workload(contender.name),
+                working_producer: working::working_producer_workload(contender.name),
                 ..contender
             })
             .collect()

@@ -453,6 +453,13 @@ pub fn quick_check() -> Result<(), String> {
             missing.push(format!("{name} batch throughput"));
         }
     }
+    for name in ["ring-spin", "ring-park", "rtrb"] {
+        if !covers(&|s| {
+            s.key.implementation == name && s.key.workload == "working-producer throughput"
+        }) {
+            missing.push(format!("{name} working-producer throughput"));
+        }
+    }
     for variant in VARIANTS {
         if !covers(&|s| s.key.variant == variant.name) {
             missing.push(format!("variant {}", variant.name));

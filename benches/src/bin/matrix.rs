@@ -124,7 +124,7 @@ struct WorkloadRun {
     unit: &'static str,
 }
 
-const WORKLOADS: [WorkloadRun; 3] = [
+const WORKLOADS: [WorkloadRun; 4] = [
     WorkloadRun {
         name: "throughput",
         pick: |c| Some(c.throughput),
@@ -140,6 +140,12 @@ const WORKLOADS: [WorkloadRun; 3] = [
     WorkloadRun {
         name: "batch throughput",
         pick: |c| c.batch,
+        first_count: 1024,
+        unit: "M items/s",
+    },
+    WorkloadRun {
+        name: "working-producer throughput",
+        pick: |c| c.working_producer,
         first_count: 1024,
         unit: "M items/s",
     },

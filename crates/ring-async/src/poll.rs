@@ -506,10 +506,13 @@ impl<T> Producer<T> {
 }
 
 impl<T> Consumer<T> {
-    /// Tries to pop an item; the attempt of every pop.
+    /// Tries to pop an item; the attempt of every pop. It slips while a
+    /// busy producer keeps the ring nearly empty (see
+    /// [`ring_core::Consumer::try_pop_slipping`]): a spin of a few hundred
+    /// nanoseconds at most, inside the poll.
     #[inline(always)]
     pub(crate) fn attempt_pop(&mut self) -> Option<Result<T, PopError>> {
-        match self.inner.try_pop() {
+        match self.inner.try_pop_slipping() {
             Ok(value) => Some(Ok(value)),
             Err(TryPopError::Empty) => None,
             Err(TryPopError::Disconnected) => Some(Err(PopError)),

@@ -133,6 +133,7 @@ pub mod io;
 mod positions;
 mod producer;
 mod shared;
+mod slip;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod spin;

@@ -30,6 +30,8 @@ enum Operation {
         available: usize,
     },
     TryPop,
+    /// `try_pop_slipping`, which must behave as `try_pop` does.
+    TryPopSlipping,
     PopSlice(usize),
     /// Lend up to `max` items and drop `committed` of them.
     ReadChunk {
@@ -65,6 +67,7 @@ fn operation() -> impl Strategy<Value = Operation> {
             .prop_map(|(max, written, committed)| Operation::WriteChunk { max, written, committed }),
         1 => (0..10usize, 0..10usize).prop_map(|(max, available)| Operation::FillFromIter { max, available }),
         4 => Just(Operation::TryPop),
+        3 => Just(Operation::TryPopSlipping),
         2 => (0..10usize).prop_map(Operation::PopSlice),
         2 => (0..10usize, 0..10usize).prop_map(|(max, committed)| Operation::ReadChunk { max, committed }),
         1 => (0..10usize, 0..10usize).prop_map(|(max, taken)| Operation::ReadChunkIter { max, taken }),
@@ -165,13 +168,18 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
                 assert_eq!(pushed, room.min(*available));
                 model.extend(&values[..pushed]);
             }
-            (Operation::TryPop, _, Some(consumer)) => {
+            (pop @ (Operation::TryPop | Operation::TryPopSlipping), _, Some(consumer)) => {
                 let expected = match model.pop_front() {
                     Some(value) => Ok(value),
                     None if !connected => Err(TryPopError::Disconnected),
                     None => Err(TryPopError::Empty),
                 };
-                assert_eq!(consumer.try_pop(), expected);
+                let popped = if matches!(pop, Operation::TryPopSlipping) {
+                    consumer.try_pop_slipping()
+                } else {
+                    consumer.try_pop()
+                };
+                assert_eq!(popped, expected);
             }
             (Operation::PopSlice(count), _, Some(consumer)) => {
                 let mut out = vec![u32::MAX; *count];
@@ -312,8 +320,13 @@ fn check_drops(capacity: usize, operations: &[Operation]) {
                 dropped_by_test += available - pushed;
                 model.extend(first..first + pushed as u64);
             }
-            (Operation::TryPop, _, Some(consumer)) => {
-                if let Ok(item) = consumer.try_pop() {
+            (pop @ (Operation::TryPop | Operation::TryPopSlipping), _, Some(consumer)) => {
+                let popped = if matches!(pop, Operation::TryPopSlipping) {
+                    consumer.try_pop_slipping()
+                } else {
+                    consumer.try_pop()
+                };
+                if let Ok(item) = popped {
                     assert_eq!(Some(item.value), model.pop_front());
                     dropped_by_test += 1;
                 }
@@ -409,7 +422,7 @@ mod under_miri {
         }
 
         fn operation(&mut self) -> Operation {
-            match self.below(16) {
+            match self.below(17) {
                 0 => Operation::TryPush,
                 1 => Operation::PushSlice(self.below(10)),
                 2 => Operation::WriteChunk {
@@ -441,6 +454,7 @@ mod under_miri {
                 13 => Operation::PopInto(self.below(10)),
                 14 => Operation::ItemsReached(self.below(12)),
                 15 => Operation::FreeSlotsReached(self.below(12)),
+                16 => Operation::TryPopSlipping,
                 _ => Operation::TryPush,
             }
         }

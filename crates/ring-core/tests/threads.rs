@@ -43,6 +43,39 @@ fn stream_arrives_complete_and_in_order() {
 }
 
 #[test]
+fn slipping_pops_receive_a_stream_complete_and_in_order() {
+    // Capacity 8 slips below 2 items, 64 below 16 and 1000 below 64; a
+    // producer that works a little on each item keeps those rings nearly
+    // empty, where the slips happen.
+    for capacity in [1, 8, 64, 1000] {
+        let count = scaled(100_000);
+        let (mut producer, mut consumer) = channel(capacity);
+        let sender = thread::spawn(move || {
+            for value in 0..count {
+                let mut value = std::hint::black_box(value);
+                while let Err(error) = producer.try_push(value) {
+                    value = error.into_inner();
+                    thread::yield_now();
+                }
+            }
+        });
+        let mut expected = 0;
+        loop {
+            match consumer.try_pop_slipping() {
+                Ok(value) => {
+                    assert_eq!(value, expected);
+                    expected += 1;
+                }
+                Err(TryPopError::Empty) => thread::yield_now(),
+                Err(TryPopError::Disconnected) => break,
+            }
+        }
+        assert_eq!(expected, count);
+        sender.join().unwrap();
+    }
+}
+
+#[test]
 fn batches_stream_complete_and_in_order() {
     let count = scaled(100_000);
     let (mut producer, mut consumer) = channel(7);

@@ -95,7 +95,7 @@ fn attempt_push<T>(
 fn attempt_pop<T>(
     inner: &mut ring_core::Consumer<T, ParkState>,
 ) -> Option<Result<T, PopTimeoutError>> {
-    match inner.try_pop() {
+    match inner.try_pop_slipping() {
         Ok(value) => Some(Ok(value)),
         Err(TryPopError::Empty) => None,
         Err(TryPopError::Disconnected) => Some(Err(PopTimeoutError::Disconnected)),
@@ -253,6 +253,11 @@ impl<T> Consumer<T> {
     /// Pops the oldest item, waiting while the ring is empty: spinning
     /// briefly, then parking until the producer pushes.
     ///
+    /// While a busy producer keeps the ring nearly empty, it spins a little
+    /// before reading on, so that the producer gets a few cache lines ahead
+    /// (see [`ring_core::Consumer::try_pop_slipping`]); a pop that had to
+    /// wait for its item never adds that spin. The timed pops do the same.
+    ///
     /// # Errors
     ///
     /// [`PopError`] once the producer is gone and every item it pushed has
@@ -271,7 +276,7 @@ impl<T> Consumer<T> {
     pub fn pop(&mut self) -> Result<T, PopError> {
         // As in `Producer::push`: a few polls inline, waiting out of line.
         for _ in 0..INLINE_POLLS {
-            match self.inner.try_pop() {
+            match self.inner.try_pop_slipping() {
                 Ok(value) => return Ok(value),
                 Err(TryPopError::Empty) => {}
                 Err(TryPopError::Disconnected) => return Err(PopError),
