@@ -172,8 +172,8 @@ pub fn throughput<Q: Queue, T: Item>(
 /// [`throughput`] with a producer that makes the item of each index from
 /// `make(index)`, which must return the index (it may take time on the
 /// way, as in [`working`]). `make` is a type parameter, not a function
-/// pointer, so that it is inlined into the producer's loop.
-#[inline(always)]
+/// pointer, so that each workload gets its own producer loop with `make`
+/// inlined into it.
 pub(crate) fn throughput_made_by<Q: Queue, T: Item>(
     capacity: usize,
     count: u64,
@@ -330,7 +330,7 @@ impl Contender {
             round_trip: round_trip::<Q, T>,
             round_trip_latency: round_trip_latencies::<Q, T>,
             batch: None,
-            working_producer: None,
+            working_producer: Some(working::working_producer_throughput::<Q, T>),
         }
     }
 
@@ -364,19 +364,31 @@ impl Contender {
     /// Every implementation moving `u64`s, with the batch and the
     /// working-producer workloads of those that have them.
     pub fn all_with_batches() -> Vec<Self> {
-        Self::all::<u64>()
+        Self::every::<u64>()
             .into_iter()
             .map(|contender| Self {
                 batch: batch::batch_workload(contender.name),
-                working_producer: working::working_producer_workload(contender.name),
                 ..contender
             })
             .collect()
     }
 
     /// Every implementation measured, moving `T`s: the flavours of this
-    /// workspace and their peers.
+    /// workspace and their peers, with the workloads of every point (not
+    /// the batch and working-producer ones, which
+    /// [`all_with_batches`](Self::all_with_batches) adds for `u64`).
     pub fn all<T: Item>() -> Vec<Self> {
+        Self::every::<T>()
+            .into_iter()
+            .map(|contender| Self {
+                working_producer: None,
+                ..contender
+            })
+            .collect()
+    }
+
+    /// Every implementation, with every workload it has for `T`s.
+    fn every<T: Item>() -> Vec<Self> {
         use queues::{
             ArrayQueue, CrossbeamBounded, FlumeBounded, RingPark, RingSpin, Ringbuf, Rtrb,
             StdSyncChannel,

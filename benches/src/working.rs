@@ -7,15 +7,13 @@
 //! consumer right behind its producer pulls each slot's cache line over as
 //! soon as it is written: the two sides pass lines back and forth for
 //! nearly every item. The plain throughput workload, whose producer only
-//! stores, keeps the ring nearly full instead and never shows this.
+//! stores, keeps a ring of 1024 nearly full instead and does not show
+//! this (a ring of 64 shows some of it).
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use crate::queues::{
-    ArrayQueue, CrossbeamBounded, FlumeBounded, RingPark, RingSpin, Ringbuf, Rtrb, StdSyncChannel,
-};
-use crate::{Item, Placement, Queue, Workload, throughput_made_by};
+use crate::{Item, Placement, Queue, throughput_made_by};
 
 /// How many times the producer passes each item's index through
 /// `black_box` before it pushes the item: a chain of dependent stores and
@@ -48,38 +46,21 @@ pub fn work_on(index: u64) -> u64 {
 /// # Panics
 ///
 /// If an item arrives out of order.
+///
+/// # Examples
+///
+/// ```
+/// use ring_benches::Placement;
+/// use ring_benches::queues::RingSpin;
+/// use ring_benches::working::working_producer_throughput;
+///
+/// let time = working_producer_throughput::<RingSpin, u64>(64, 1_000, Placement::unpinned());
+/// assert!(time > std::time::Duration::ZERO);
+/// ```
 pub fn working_producer_throughput<Q: Queue, T: Item>(
     capacity: usize,
     count: u64,
     placement: Placement,
 ) -> Duration {
     throughput_made_by::<Q, T>(capacity, count, placement, work_on)
-}
-
-/// The working-producer workload of the implementation named `name`
-/// moving `u64`s, for those whose two sides are threads.
-///
-/// # Examples
-///
-/// ```
-/// use ring_benches::Placement;
-/// use ring_benches::working::working_producer_workload;
-///
-/// let run = working_producer_workload("ring-spin").unwrap();
-/// assert!(run(64, 1_000, Placement::unpinned()) > std::time::Duration::ZERO);
-/// assert!(working_producer_workload("tokio mpsc").is_none());
-/// ```
-pub fn working_producer_workload(name: &str) -> Option<Workload> {
-    let workload: Workload = match name {
-        RingSpin::NAME => working_producer_throughput::<RingSpin, u64>,
-        RingPark::NAME => working_producer_throughput::<RingPark, u64>,
-        Rtrb::NAME => working_producer_throughput::<Rtrb, u64>,
-        Ringbuf::NAME => working_producer_throughput::<Ringbuf, u64>,
-        ArrayQueue::NAME => working_producer_throughput::<ArrayQueue, u64>,
-        CrossbeamBounded::NAME => working_producer_throughput::<CrossbeamBounded, u64>,
-        FlumeBounded::NAME => working_producer_throughput::<FlumeBounded, u64>,
-        StdSyncChannel::NAME => working_producer_throughput::<StdSyncChannel, u64>,
-        _ => return None,
-    };
-    Some(workload)
 }

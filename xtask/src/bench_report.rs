@@ -483,7 +483,7 @@ fn working_producer(samples: &[Sample], figures: &Measured, names: &[String]) ->
     Section {
         title: "A producer that works on each item".into(),
         text: format!(
-            "The throughput workload with a producer that passes each item's index through `black_box` 8 times before it pushes it (about 10 ns on the 2-vCPU Intel VM of our runs), as most producers spend some time making what they send. The consumer is then the faster side and keeps the ring nearly empty, where a consumer right behind its producer pulls each slot's cache line over as soon as it is written; the plain workload keeps the ring nearly full and never shows it. u64, capacity 1024, pinned; the ratio is to {BASELINE}'s working-producer throughput in the same rep."
+            "The throughput workload with a producer that passes each item's index through `black_box` 8 times before it pushes it (about 10 ns on the 2-vCPU Intel VM of our runs), as most producers spend some time making what they send. The consumer is then the faster side and keeps the ring nearly empty, where a consumer right behind its producer pulls each slot's cache line over as soon as it is written; the plain workload keeps a ring of 1024 nearly full and does not show it. (The 8 is `WORK_STEPS` in `benches/src/working.rs`.) u64, capacity 1024, pinned; the ratio is to {BASELINE}'s working-producer throughput in the same rep."
         ),
         tables: vec![Table {
             title: "working-producer throughput, million items/s".into(),

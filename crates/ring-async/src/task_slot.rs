@@ -88,6 +88,14 @@ impl TaskSlot {
         peer.seen_on.load(Ordering::Relaxed) == current
     }
 
+    /// Whether this side was last seen (waiting, or waking the other side)
+    /// on the current thread, without recording anything: a hint, as in
+    /// [`shares_thread_with`](Self::shares_thread_with).
+    pub(crate) fn last_seen_on_this_thread(&self) -> bool {
+        // Relaxed: a hint.
+        self.seen_on.load(Ordering::Relaxed) == current_thread_mark()
+    }
+
     /// Records the current thread as the one this side was last seen on,
     /// and returns its mark.
     fn note_current_thread(&self) -> usize {

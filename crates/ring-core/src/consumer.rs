@@ -49,11 +49,11 @@ pub struct Consumer<T, W: WaitState = ()> {
     /// A copy of the ring's capacity arithmetic, so that the hot path does
     /// not reach through the `Arc` for it.
     pub(crate) positions: Positions,
-    /// Whether the last reload of `tail` in
-    /// [`try_pop_slipping`](Self::try_pop_slipping) found items: the
-    /// producer is streaming, and a reload that finds few items again may
-    /// slip.
-    streaming: bool,
+    /// Whether the last reload of `tail`, by any method, found items: the
+    /// producer may be streaming, and a reload in
+    /// [`try_pop_slipping`](Self::try_pop_slipping) that finds few items
+    /// again may slip. A reload that finds the ring empty clears it.
+    found_items: Cell<bool>,
     /// Below how many items such a reload slips ([`slip::slip_below`]).
     slip_below: usize,
     /// How many looks at `tail` the slips of this handle took, for the
@@ -71,7 +71,7 @@ impl<T, W: WaitState> Consumer<T, W> {
             cached_tail: Cell::new(0),
             reads_may_be_unpublished: false,
             positions,
-            streaming: false,
+            found_items: Cell::new(false),
             slip_below: slip::slip_below::<T>(positions.capacity()),
             #[cfg(test)]
             slip_looks: 0,
@@ -112,22 +112,26 @@ impl<T, W: WaitState> Consumer<T, W> {
 
     /// Pops the oldest item as [`try_pop`](Self::try_pop) does, except that
     /// while a producer streams into a nearly empty ring it first lets the
-    /// producer get a few cache lines ahead: for the waiting `pop` of a
-    /// flavour, never for a `try_` call.
+    /// producer get a few cache lines ahead: the pop of the waiting
+    /// flavours. Like `try_pop`, it never waits for an item (an empty ring
+    /// gives [`TryPopError::Empty`] at once); unlike it, it may spin
+    /// briefly while an item is there.
     ///
     /// When a reload of the producer's position finds fewer than a few
     /// cache lines of items (64 `u64`s, at most a quarter of the capacity)
-    /// and the reload before found items too, it spins a little (up to 32
-    /// `spin_loop` hints, looking at the ring every 8) until more have come,
-    /// then pops. A consumer right behind its producer otherwise takes each
-    /// slot's cache line from the producer as soon as it is written, and
-    /// the two sides pass lines back and forth for every item: on a 2-vCPU
-    /// VM a producer that did a little work per item streamed 3 to 5 times
-    /// faster with the slip. See `slip.rs` for the measurements. A reload
-    /// that finds the ring empty never slips, nor does the one after it, so
-    /// a consumer that waited for an item (a round trip, a paced stream)
-    /// gets it at once; a ring too small for a quarter of it to hold a
-    /// cache line's worth never slips either.
+    /// and the reload before found items too, it spins a little before it
+    /// pops: up to 32 `spin_loop` hints, looking at the ring every 8, until
+    /// that many items are there or a look finds no new one. A consumer
+    /// right behind its producer otherwise takes each slot's cache line
+    /// from the producer as soon as it is written, and the two sides pass
+    /// lines back and forth for nearly every item: on a 2-vCPU VM, a
+    /// producer that spent about 10 ns on each item streamed 4 times faster
+    /// with the slip (`slip.rs` has the figures). A reload that finds the
+    /// ring empty, by this method or any other, stops the slips until one
+    /// finds items again, so a consumer that waited for an item (a round
+    /// trip, a paced stream) gets it at once. It never slips where a
+    /// quarter of the ring holds less than a cache line, nor for
+    /// zero-sized items.
     ///
     /// # Errors
     ///
@@ -139,19 +143,45 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// ```
     /// let (mut producer, mut consumer) = ring_core::channel(1024);
     /// assert!(consumer.try_pop_slipping().unwrap_err().is_empty());
-    /// producer.push_slice(&[1, 2]);
+    /// assert_eq!(producer.push_slice(&[1, 2]), 2);
     /// // The ring was empty at the last look: no slip, both items at once.
     /// assert_eq!(consumer.try_pop_slipping(), Ok(1));
     /// assert_eq!(consumer.try_pop_slipping(), Ok(2));
     /// ```
     #[inline(always)]
     pub fn try_pop_slipping(&mut self) -> Result<T, TryPopError> {
+        self.try_pop_slipping_if(|_| true)
+    }
+
+    /// [`try_pop_slipping`](Self::try_pop_slipping), asking `may_slip`
+    /// (given the flavour's waiting state) just before a slip whether to
+    /// slip at all: a flavour that knows the producer cannot run during
+    /// the slip (its task waits behind this one on the same thread) says
+    /// no. `may_slip` runs only when a slip is due, never on the hot path.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_pop`](Self::try_pop).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut producer, mut consumer) = ring_core::channel(1024);
+    /// assert_eq!(producer.push_slice(&[1, 2]), 2);
+    /// assert_eq!(consumer.try_pop_slipping_if(|()| false), Ok(1));
+    /// assert_eq!(consumer.try_pop_slipping_if(|()| false), Ok(2));
+    /// assert!(consumer.try_pop_slipping_if(|()| false).unwrap_err().is_empty());
+    /// ```
+    #[inline(always)]
+    pub fn try_pop_slipping_if(
+        &mut self,
+        may_slip: impl FnOnce(&W) -> bool,
+    ) -> Result<T, TryPopError> {
         if !CACHE_TAIL || self.head == self.cached_tail.get() {
+            let found_items_before = self.found_items.get();
             let items = self.reload_items();
             if items < self.slip_below {
-                self.after_short_reload(items)?;
-            } else {
-                self.streaming = true;
+                self.after_short_reload(items, found_items_before, may_slip)?;
             }
         }
         // SAFETY: we are the consumer and `head` is a filled slot: the
@@ -162,24 +192,29 @@ impl<T, W: WaitState> Consumer<T, W> {
         Ok(value)
     }
 
-    /// The rare part of [`try_pop_slipping`](Self::try_pop_slipping): a
-    /// reload found no item, or fewer than `slip_below`.
+    /// The rare part of [`try_pop_slipping_if`](Self::try_pop_slipping_if):
+    /// a reload found no item, or fewer than `slip_below`.
     #[cold]
     #[inline(never)]
-    fn after_short_reload(&mut self, items: usize) -> Result<(), TryPopError> {
+    fn after_short_reload(
+        &mut self,
+        items: usize,
+        found_items_before: bool,
+        may_slip: impl FnOnce(&W) -> bool,
+    ) -> Result<(), TryPopError> {
         if items == 0 {
-            self.streaming = false;
             return self.recheck_empty();
         }
-        if self.streaming {
-            let enough = self.slip_below;
-            let _looks = slip::slip(enough, || self.reload_items());
+        if found_items_before && may_slip(&self.shared.wait_state) {
+            // Leaked reads first, so that the producer sees the room they
+            // freed while this side spins.
+            self.publish_leaked_reads();
+            let _looks = slip::slip(self.slip_below, items, || self.reload_items());
             #[cfg(test)]
             {
                 self.slip_looks += _looks;
             }
         }
-        self.streaming = true;
         Ok(())
     }
 
@@ -499,13 +534,15 @@ impl<T, W: WaitState> Consumer<T, W> {
         self.positions.distance(self.head, self.reload_tail())
     }
 
-    /// Reloads the producer's `tail`, caches it and returns it.
+    /// Reloads the producer's `tail`, caches it and returns it, and notes
+    /// whether it found items (for [`try_pop_slipping`](Self::try_pop_slipping)).
     #[inline(always)]
     fn reload_tail(&self) -> usize {
         // Acquire: pairs with the producer's Release store of `tail`, so its
         // writes of the slots happen before our reads.
         let tail = self.shared.tail.load(Ordering::Acquire);
         self.cached_tail.set(tail);
+        self.found_items.set(tail != self.head);
         tail
     }
 
@@ -626,10 +663,46 @@ mod slip_tests {
         assert_eq!(consumer.try_pop_slipping(), Ok(2));
         assert_eq!(consumer.slip_looks, 0, "the first reload follows none");
         producer.try_push(3).unwrap();
-        // Streaming, and one item is fewer than 64: the slip looks until it
-        // gives up (nobody pushes), then the item comes out all the same.
+        // Streaming, and one item is fewer than 64: the slip looks once,
+        // finds no new item (nobody pushes) and stops; the item comes out
+        // all the same.
         assert_eq!(consumer.try_pop_slipping(), Ok(3));
-        assert_eq!(consumer.slip_looks, super::slip::LOOKS);
+        assert_eq!(consumer.slip_looks, 1);
+    }
+
+    #[test]
+    fn an_empty_ring_seen_by_any_method_stops_the_slips() {
+        let (mut producer, mut consumer) = channel::<u64>(1024);
+        assert_eq!(producer.push_slice(&[1, 2]), 2);
+        assert_eq!(consumer.try_pop_slipping(), Ok(1));
+        assert_eq!(consumer.try_pop(), Ok(2));
+        // `try_pop` finds the ring empty; so would `is_empty`, `pop_slice`
+        // or `read_chunk`, which reload `tail` the same way.
+        assert!(consumer.try_pop().unwrap_err().is_empty());
+        producer.try_push(3).unwrap();
+        assert_eq!(consumer.try_pop_slipping(), Ok(3));
+        producer.try_push(4).unwrap();
+        assert!(!consumer.is_empty());
+        assert_eq!(consumer.try_pop_slipping(), Ok(4));
+        assert!(consumer.is_empty());
+        producer.try_push(5).unwrap();
+        assert_eq!(consumer.try_pop_slipping(), Ok(5));
+        assert_eq!(consumer.slip_looks, 0);
+    }
+
+    #[test]
+    fn a_flavour_may_forbid_the_slip() {
+        let (mut producer, mut consumer) = channel::<u64>(1024);
+        assert_eq!(producer.push_slice(&[1, 2]), 2);
+        assert_eq!(consumer.try_pop_slipping(), Ok(1));
+        assert_eq!(consumer.try_pop_slipping(), Ok(2));
+        producer.try_push(3).unwrap();
+        let mut asked = 0;
+        let popped = consumer.try_pop_slipping_if(|()| {
+            asked += 1;
+            false
+        });
+        assert_eq!((popped, asked, consumer.slip_looks), (Ok(3), 1, 0));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! core and its error types, and add the waiting operations. ring-core on
 //! its own is a complete non-blocking ring: [`channel`] gives a
 //! [`Producer`] and a [`Consumer`], which `try_push` and `try_pop` without
-//! ever waiting.
+//! ever waiting (the flavours' waiting pops use
+//! [`Consumer::try_pop_slipping`], which may spin briefly in a busy stream).
 //!
 //! ```
 //! let (mut producer, mut consumer) = ring_core::channel::<u32>(3);

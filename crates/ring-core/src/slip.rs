@@ -12,16 +12,19 @@
 //! for lines the consumer keeps taking away. Each state sustains itself,
 //! and a consumer faster than its producer (the usual case: a producer
 //! has an item to make, the consumer often only stores it) falls into the
-//! second. On a 2-vCPU Intel VM a producer that spent a few nanoseconds
-//! per item (eight `black_box` round trips) streamed u64s at 22 to 36 M
-//! items/s through ring-spin and rtrb 0.4.1 alike, against 118 to 126 M
-//! with the slip below; a producer without such work is faster than the
-//! consumer, keeps the ring nearly full and never triggers it.
+//! second. On a 2-vCPU Intel VM, with a producer that spent about 10 ns on
+//! each item (the benchmark's working-producer workload), ring-spin
+//! streamed u64s at 19 to 25 M items/s without the slip below and at 88 to
+//! 105 M with it (rtrb 0.4.1: 30 to 38 M). A producer that only stores is
+//! faster than the consumer and keeps a large ring nearly full, where the
+//! slip never starts; in a ring of 64 it still runs close behind and the
+//! slip doubled the rate (47 to 62 M items/s against 92 to 97 M).
 //!
-//! The slip costs latency only while items arrive back to back: it starts
-//! only when the reload before found items too, so a consumer that waited
-//! on an empty ring (a round trip, a paced stream) takes the first item it
-//! sees at once.
+//! The slip costs latency only while items arrive back to back. It starts
+//! only when the look at `tail` before also found items, so a consumer
+//! that found the ring empty (a round trip, a paced stream) takes the first
+//! item it sees at once; and it ends at the first look that finds no new
+//! item, so a producer that is not streaming costs it 8 hints at most.
 
 /// How many cache lines ahead the producer should be before the consumer
 /// reads on: far enough that the two never work on one line, and that
@@ -47,30 +50,40 @@ pub(crate) const LOOKS: u32 = 4;
 /// that finds no item goes down the empty path instead).
 ///
 /// A quarter of the capacity at most, so that a slip can end with items to
-/// spare before the producer fills the ring; off for zero-sized items,
-/// which have no slot lines, and under loom, whose models gain nothing
-/// from a spin.
+/// spare before the producer fills the ring; off where a quarter of the
+/// ring holds less than a cache line (the two sides share lines whatever
+/// the consumer does), for zero-sized items, which have no slot lines,
+/// under loom, whose models gain nothing from a spin, and in the
+/// benchmark's uncached-indices ablation, whose every pop reloads `tail`
+/// and would slip.
 pub(crate) fn slip_below<T>(capacity: usize) -> usize {
     let size = core::mem::size_of::<T>();
-    if size == 0 || cfg!(loom) {
+    if size == 0 || cfg!(loom) || cfg!(ring_ablation_uncached_indices) {
         return 1;
     }
     let items_per_line = (SLOT_LINE / size).max(1);
-    (LINES_AHEAD * items_per_line).min(capacity / 4).max(1)
+    if capacity / 4 < items_per_line {
+        return 1;
+    }
+    (LINES_AHEAD * items_per_line).min(capacity / 4)
 }
 
 /// Spins, looking at how many items the ring holds through `items` (a
-/// reload of `tail`) every few hints, until it holds `enough` or the looks
-/// run out. Returns how many looks it took.
+/// reload of `tail`) every few hints, until it holds `enough`, a look finds
+/// no more than the one before (the first compares with `found`), or the
+/// looks run out. Returns how many looks it took.
 #[inline(never)]
-pub(crate) fn slip(enough: usize, mut items: impl FnMut() -> usize) -> u32 {
+pub(crate) fn slip(enough: usize, found: usize, mut items: impl FnMut() -> usize) -> u32 {
+    let mut last = found;
     for look in 1..=LOOKS {
         for _ in 0..HINTS_PER_LOOK {
             core::hint::spin_loop();
         }
-        if items() >= enough {
+        let now = items();
+        if now >= enough || now == last {
             return look;
         }
+        last = now;
     }
     LOOKS
 }
@@ -83,7 +96,11 @@ mod tests {
     fn threshold_is_eight_lines_within_a_quarter_of_the_capacity() {
         assert_eq!(slip_below::<u64>(1024), 64);
         assert_eq!(slip_below::<u64>(64), 16);
+        assert_eq!(slip_below::<u64>(32), 8);
         assert_eq!(slip_below::<[u8; 256]>(1024), 8);
+        assert_eq!(slip_below::<[u8; 256]>(4), 1);
+        // A quarter of the ring under one line: off.
+        assert_eq!(slip_below::<u64>(31), 1);
         assert_eq!(slip_below::<u64>(3), 1);
         assert_eq!(slip_below::<()>(1024), 1);
     }
@@ -91,19 +108,36 @@ mod tests {
     #[test]
     fn slip_stops_at_the_first_look_that_finds_enough() {
         let mut looks = 0;
-        let taken = slip(10, || {
+        let taken = slip(10, 1, || {
             looks += 1;
-            looks * 4
+            1 + looks * 3
         });
         assert_eq!((looks, taken), (3, 3));
     }
 
     #[test]
+    fn slip_stops_at_the_first_look_that_finds_nothing_new() {
+        // Two new items at the first look, none at the second.
+        let mut looks = 0;
+        let taken = slip(10, 3, || {
+            looks += 1;
+            5
+        });
+        assert_eq!((looks, taken), (2, 2));
+        let mut looks = 0;
+        let taken = slip(10, 2, || {
+            looks += 1;
+            2
+        });
+        assert_eq!((looks, taken), (1, 1));
+    }
+
+    #[test]
     fn slip_gives_up_after_its_looks() {
         let mut looks = 0;
-        let taken = slip(10, || {
+        let taken = slip(100, 0, || {
             looks += 1;
-            0
+            looks
         });
         assert_eq!((looks, taken), (LOOKS as usize, LOOKS));
     }

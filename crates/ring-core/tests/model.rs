@@ -58,6 +58,14 @@ enum Operation {
     DropConsumer,
 }
 
+/// A `TryPop` or `TryPopSlipping` operation, which must behave alike.
+fn pop_as<T>(pop: &Operation, consumer: &mut ring_core::Consumer<T>) -> Result<T, TryPopError> {
+    match pop {
+        Operation::TryPopSlipping => consumer.try_pop_slipping(),
+        _ => consumer.try_pop(),
+    }
+}
+
 #[cfg(not(miri))]
 fn operation() -> impl Strategy<Value = Operation> {
     prop_oneof![
@@ -174,11 +182,7 @@ fn check_copy_items(capacity: usize, operations: &[Operation]) {
                     None if !connected => Err(TryPopError::Disconnected),
                     None => Err(TryPopError::Empty),
                 };
-                let popped = if matches!(pop, Operation::TryPopSlipping) {
-                    consumer.try_pop_slipping()
-                } else {
-                    consumer.try_pop()
-                };
+                let popped = pop_as(pop, consumer);
                 assert_eq!(popped, expected);
             }
             (Operation::PopSlice(count), _, Some(consumer)) => {
@@ -321,11 +325,7 @@ fn check_drops(capacity: usize, operations: &[Operation]) {
                 model.extend(first..first + pushed as u64);
             }
             (pop @ (Operation::TryPop | Operation::TryPopSlipping), _, Some(consumer)) => {
-                let popped = if matches!(pop, Operation::TryPopSlipping) {
-                    consumer.try_pop_slipping()
-                } else {
-                    consumer.try_pop()
-                };
+                let popped = pop_as(pop, consumer);
                 if let Ok(item) = popped {
                     assert_eq!(Some(item.value), model.pop_front());
                     dropped_by_test += 1;

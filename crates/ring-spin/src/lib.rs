@@ -6,7 +6,10 @@
 //! audio callbacks, trading pipelines, pinned network stacks. A waiting
 //! `push` or `pop` spins on `core::hint::spin_loop()`, never yields and
 //! never sleeps, so it reacts within a cache-line transfer of the other
-//! side's move. When threads share cores or wait for long, use `ring-park`
+//! side's move. (A `pop` that keeps finding only a few items in a busy
+//! stream waits a few hundred nanoseconds at most for more, so that the
+//! two sides do not pass cache lines back and forth for every item; see
+//! [`Consumer::pop`].) When threads share cores or wait for long, use `ring-park`
 //! (the thread sleeps until woken); in async code, use `ring-async`.
 //!
 //! The ring is `ring-core`'s: exactly `capacity` items fit, the handles keep
