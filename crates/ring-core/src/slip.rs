@@ -93,6 +93,13 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(ring_ablation_uncached_indices)]
+    fn the_uncached_ablation_never_slips() {
+        assert_eq!(slip_below::<u64>(1024), 1);
+    }
+
+    #[test]
+    #[cfg(not(ring_ablation_uncached_indices))]
     fn threshold_is_eight_lines_within_a_quarter_of_the_capacity() {
         assert_eq!(slip_below::<u64>(1024), 64);
         assert_eq!(slip_below::<u64>(64), 16);
