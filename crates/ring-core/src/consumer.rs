@@ -643,6 +643,24 @@ impl<T, W: WaitState> fmt::Debug for Consumer<T, W> {
 mod slip_tests {
     use crate::channel;
 
+    /// A ring of 1024 whose consumer popped items 1 and 2 through one
+    /// reload that found them (without slipping: the reload before found
+    /// none), after which the producer pushed item 3: the next reload finds
+    /// 1 item, fewer than 64, right after one that found items. Only for
+    /// the tests that expect a slip, which the uncached-indices ablation
+    /// turns off.
+    #[cfg(not(ring_ablation_uncached_indices))]
+    fn streaming_with_item_3_pushed() -> (crate::Producer<u64>, crate::Consumer<u64>) {
+        let (mut producer, mut consumer) = channel::<u64>(1024);
+        assert_eq!(consumer.slip_below, 64);
+        assert_eq!(producer.push_slice(&[1, 2]), 2);
+        assert_eq!(consumer.try_pop_slipping(), Ok(1));
+        assert_eq!(consumer.try_pop_slipping(), Ok(2));
+        assert_eq!(consumer.slip_looks, 0, "the first reload follows none");
+        producer.try_push(3).unwrap();
+        (producer, consumer)
+    }
+
     #[test]
     fn a_pop_that_found_the_ring_empty_before_does_not_slip() {
         let (mut producer, mut consumer) = channel::<u64>(1024);
@@ -658,13 +676,7 @@ mod slip_tests {
     #[test]
     #[cfg(not(ring_ablation_uncached_indices))]
     fn a_reload_with_few_items_after_one_that_found_items_slips() {
-        let (mut producer, mut consumer) = channel::<u64>(1024);
-        assert_eq!(consumer.slip_below, 64);
-        assert_eq!(producer.push_slice(&[1, 2]), 2);
-        assert_eq!(consumer.try_pop_slipping(), Ok(1));
-        assert_eq!(consumer.try_pop_slipping(), Ok(2));
-        assert_eq!(consumer.slip_looks, 0, "the first reload follows none");
-        producer.try_push(3).unwrap();
+        let (_producer, mut consumer) = streaming_with_item_3_pushed();
         // Streaming, and one item is fewer than 64: the slip looks once,
         // finds no new item (nobody pushes) and stops; the item comes out
         // all the same.
@@ -696,11 +708,7 @@ mod slip_tests {
     #[test]
     #[cfg(not(ring_ablation_uncached_indices))]
     fn a_flavour_may_forbid_the_slip() {
-        let (mut producer, mut consumer) = channel::<u64>(1024);
-        assert_eq!(producer.push_slice(&[1, 2]), 2);
-        assert_eq!(consumer.try_pop_slipping(), Ok(1));
-        assert_eq!(consumer.try_pop_slipping(), Ok(2));
-        producer.try_push(3).unwrap();
+        let (_producer, mut consumer) = streaming_with_item_3_pushed();
         let mut asked = 0;
         let popped = consumer.try_pop_slipping_if(|()| {
             asked += 1;

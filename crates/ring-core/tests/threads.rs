@@ -7,11 +7,32 @@ use std::thread;
 use ring_core::{TryPopError, channel};
 use test_support::scaled;
 
+/// Pushes `values` in order, yielding while the ring is full.
+fn push_sequence(producer: &mut ring_core::Producer<usize>, values: std::ops::Range<usize>) {
+    for value in values {
+        let mut value = value;
+        while let Err(error) = producer.try_push(value) {
+            value = error.into_inner();
+            thread::yield_now();
+        }
+    }
+}
+
 /// Pops until `count` items arrived, checking that they come in order.
 fn expect_sequence(consumer: &mut ring_core::Consumer<usize>, from: usize, count: usize) {
+    expect_sequence_popped_by(consumer, from, count, ring_core::Consumer::try_pop);
+}
+
+/// [`expect_sequence`], popping with `pop`.
+fn expect_sequence_popped_by(
+    consumer: &mut ring_core::Consumer<usize>,
+    from: usize,
+    count: usize,
+    pop: fn(&mut ring_core::Consumer<usize>) -> Result<usize, TryPopError>,
+) {
     let mut expected = from;
     while expected < from + count {
-        match consumer.try_pop() {
+        match pop(consumer) {
             Ok(value) => {
                 assert_eq!(value, expected);
                 expected += 1;
@@ -27,15 +48,7 @@ fn stream_arrives_complete_and_in_order() {
     for capacity in [1, 2, 3, 64, 1000] {
         let count = scaled(100_000);
         let (mut producer, mut consumer) = channel(capacity);
-        let sender = thread::spawn(move || {
-            for value in 0..count {
-                let mut value = value;
-                while let Err(error) = producer.try_push(value) {
-                    value = error.into_inner();
-                    thread::yield_now();
-                }
-            }
-        });
+        let sender = thread::spawn(move || push_sequence(&mut producer, 0..count));
         expect_sequence(&mut consumer, 0, count);
         sender.join().unwrap();
         assert_eq!(consumer.try_pop(), Err(TryPopError::Disconnected));
@@ -51,28 +64,15 @@ fn slipping_pops_receive_a_stream_complete_and_in_order() {
     for capacity in [1, 8, 32, 64, 1000] {
         let count = scaled(100_000);
         let (mut producer, mut consumer) = channel(capacity);
-        let sender = thread::spawn(move || {
-            for value in 0..count {
-                let mut value = std::hint::black_box(value);
-                while let Err(error) = producer.try_push(value) {
-                    value = error.into_inner();
-                    thread::yield_now();
-                }
-            }
-        });
-        let mut expected = 0;
-        loop {
-            match consumer.try_pop_slipping() {
-                Ok(value) => {
-                    assert_eq!(value, expected);
-                    expected += 1;
-                }
-                Err(TryPopError::Empty) => thread::yield_now(),
-                Err(TryPopError::Disconnected) => break,
-            }
-        }
-        assert_eq!(expected, count);
+        let sender = thread::spawn(move || push_sequence(&mut producer, 0..count));
+        expect_sequence_popped_by(
+            &mut consumer,
+            0,
+            count,
+            ring_core::Consumer::try_pop_slipping,
+        );
         sender.join().unwrap();
+        assert_eq!(consumer.try_pop_slipping(), Err(TryPopError::Disconnected));
     }
 }
 
@@ -112,13 +112,7 @@ fn handles_move_between_threads_mid_stream() {
     for round in 0..4 {
         // Each round runs both handles on fresh threads, passing them back.
         let sender = thread::spawn(move || {
-            for value in round * batch..(round + 1) * batch {
-                let mut value = value;
-                while let Err(error) = producer.try_push(value) {
-                    value = error.into_inner();
-                    thread::yield_now();
-                }
-            }
+            push_sequence(&mut producer, round * batch..(round + 1) * batch);
             producer
         });
         let receiver = thread::spawn(move || {
