@@ -19,6 +19,12 @@ use crate::{Item, Placement, Queue, throughput_made_by};
 /// `black_box` before it pushes the item: a chain of dependent stores and
 /// loads of about 10 ns on the 2-vCPU Intel VM of our reports, enough to
 /// make the producer the slower side.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(ring_benches::working::WORK_STEPS, 8);
+/// ```
 pub const WORK_STEPS: u32 = 8;
 
 /// The index after the producer's work on it: the same number, made
