@@ -146,7 +146,8 @@ impl<T> Producer<T> {
     #[inline]
     pub fn push_blocking(&mut self, value: T) -> Result<(), PushError<T>> {
         let mut value = Some(value);
-        match attempt_inline(self, |producer| producer.attempt_push(&mut value)) {
+        let first = self.attempt_push(&mut value);
+        match attempt_inline(self, first, |producer| producer.attempt_push(&mut value)) {
             Some(result) => result,
             None => self.push_blocking_slow(value),
         }
@@ -200,7 +201,8 @@ impl<T> Consumer<T> {
     /// ```
     #[inline]
     pub fn pop_blocking(&mut self) -> Result<T, PopError> {
-        match attempt_inline(self, Self::attempt_pop) {
+        let first = self.attempt_pop();
+        match attempt_inline(self, first, Self::attempt_pop) {
             Some(result) => result,
             None => self.pop_blocking_slow(),
         }

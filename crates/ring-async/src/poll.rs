@@ -30,15 +30,17 @@ const INLINE_POLLS: u32 = if cfg!(loom) { 0 } else { 8 };
 /// compiled out, so loom's smaller count does not matter here.)
 const TAKING_TURNS_RUN: usize = BUSY_PUBLICATIONS as usize;
 
-/// Tries `attempt` (which returns `Some` once a wait is over) once inline,
-/// the fast path of the blocking forms, then a few more times in
-/// [`attempt_again`].
+/// The fast path of the blocking forms: `first` is the caller's first
+/// attempt, made inline (as for [`wait`], whose docs say why); if it came
+/// back empty, tries `attempt` (which returns `Some` once a wait is over) a
+/// few more times in [`attempt_again`].
 #[inline(always)]
 pub(crate) fn attempt_inline<H, R>(
     handle: &mut H,
-    mut attempt: impl FnMut(&mut H) -> Option<R>,
+    first: Option<R>,
+    attempt: impl FnMut(&mut H) -> Option<R>,
 ) -> Option<R> {
-    match attempt(handle) {
+    match first {
         Some(result) => Some(result),
         None => attempt_again(handle, attempt),
     }
@@ -189,19 +191,25 @@ pub(crate) enum NotReady {
     Unpaired,
 }
 
-/// Waits without blocking: tries `attempt` (which returns `Some` once the
-/// wait is over) once inline, then out of line (see [`wait_slow`]).
+/// Waits without blocking: `first` is the caller's first attempt, made
+/// inline; if it came back empty, the wait goes on out of line with
+/// `attempt` (which returns `Some` once the wait is over; see
+/// [`wait_slow`]).
 ///
-/// The first attempt calls `attempt` itself, not through a reference: a
-/// call through `&mut impl FnMut` goes through a shim that LLVM did not
-/// inline, which put a function call on every push and pop of a stream.
+/// The caller makes the first attempt by a direct call of an
+/// `#[inline(always)]` method, not through `attempt`: LLVM does not always
+/// inline a closure that is also handed to an out-of-line function. In the
+/// benchmark's binary it did not, and every push and pop of a stream paid a
+/// function call (ring-async streamed 55 M items/s on two tokio workers
+/// instead of 97), while a smaller binary got it inlined.
 #[inline(always)]
 pub(crate) fn wait<H: Waiting, R>(
     handle: &mut H,
     waker: &Waker,
-    mut attempt: impl FnMut(&mut H) -> Option<R>,
+    first: Option<R>,
+    attempt: impl FnMut(&mut H) -> Option<R>,
 ) -> Result<R, NotReady> {
-    match attempt(handle) {
+    match first {
         Some(result) => Ok(result),
         None => wait_slow(handle, waker, attempt),
     }
@@ -419,7 +427,8 @@ impl<T> Producer<T> {
         waker: &Waker,
         value: &mut Option<T>,
     ) -> Result<Result<(), PushError<T>>, NotReady> {
-        wait(self, waker, |producer| producer.attempt_push(value))
+        let first = self.attempt_push(value);
+        wait(self, waker, first, |producer| producer.attempt_push(value))
     }
 
     /// [`wait_push`](Self::wait_push) as a poll.
@@ -472,7 +481,8 @@ impl<T> Producer<T> {
         wanted: usize,
     ) -> Poll<Result<usize, Disconnected>> {
         cooperative(cx, |cx| {
-            let outcome = wait(self, cx.waker(), |producer| {
+            let first = self.inner.free_slots_reached(wanted);
+            let outcome = wait(self, cx.waker(), first, |producer| {
                 producer.inner.free_slots_reached(wanted)
             });
             into_poll(outcome, cx)
@@ -498,7 +508,8 @@ impl<T> Producer<T> {
     /// ```
     #[inline]
     pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let outcome = wait(self, cx.waker(), |producer| {
+        let first = self.inner.is_disconnected().then_some(());
+        let outcome = wait(self, cx.waker(), first, |producer| {
             producer.inner.is_disconnected().then_some(())
         });
         into_poll(outcome, cx)
@@ -555,7 +566,8 @@ impl<T> Consumer<T> {
     /// task of `waker` is registered.
     #[inline(always)]
     pub(crate) fn wait_pop(&mut self, waker: &Waker) -> Result<Result<T, PopError>, NotReady> {
-        wait(self, waker, Self::attempt_pop)
+        let first = self.attempt_pop();
+        wait(self, waker, first, Self::attempt_pop)
     }
 
     /// Polls for items without popping them: `Ready(Ok(n))` with `n >= 1`
@@ -594,7 +606,8 @@ impl<T> Consumer<T> {
         wanted: usize,
     ) -> Poll<Result<usize, PopError>> {
         cooperative(cx, |cx| {
-            let outcome = wait(self, cx.waker(), |consumer| {
+            let first = self.inner.items_reached(wanted);
+            let outcome = wait(self, cx.waker(), first, |consumer| {
                 consumer.inner.items_reached(wanted)
             });
             into_poll(outcome, cx)
