@@ -340,15 +340,14 @@ impl<'a, T, W: WaitState> ReadChunk<'a, T, W> {
             freed.count = count;
             return;
         }
-        while freed.count < count {
-            let positions = freed.consumer.positions;
-            let slot = positions.slot(positions.advance(freed.consumer.head, freed.count));
-            // Counted before the drop: if the destructor panics, the item is
-            // still gone (its fields were dropped by the unwinding glue).
-            freed.count += 1;
-            // SAFETY: the slot is one of the chunk's filled slots, each
-            // dropped once, and `freed` frees it without reading it again.
-            unsafe { freed.consumer.shared.drop_item(slot) };
+        let head = freed.consumer.head;
+        // SAFETY: the positions are the chunk's filled slots, each dropped
+        // once, and `freed` frees them without reading them again.
+        unsafe {
+            freed
+                .consumer
+                .shared
+                .drop_items_counting(head, count, &mut freed.count);
         }
     }
 

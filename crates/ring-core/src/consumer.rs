@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::fmt;
+use core::mem::ManuallyDrop;
 
 use crate::chunks::ReadChunk;
 use crate::positions::Positions;
@@ -33,7 +34,9 @@ const CACHE_TAIL: bool = !cfg!(ring_ablation_uncached_indices);
 /// assert!(consumer.try_pop().unwrap_err().is_disconnected());
 /// ```
 pub struct Consumer<T, W: WaitState = ()> {
-    pub(crate) shared: Arc<Shared<T, W>>,
+    /// The block both handles share; dropped by hand, in this handle's
+    /// drop, for the reason given there.
+    pub(crate) shared: ManuallyDrop<Arc<Shared<T, W>>>,
     /// The consumer's own position. It runs ahead of `shared.head` while a
     /// [`ReadChunk`] iterator moves items out, until the iterator is dropped
     /// and publishes it; if the iterator was leaked, until
@@ -66,7 +69,7 @@ impl<T, W: WaitState> Consumer<T, W> {
     pub(crate) fn new(shared: Arc<Shared<T, W>>) -> Self {
         let positions = shared.positions;
         Self {
-            shared,
+            shared: ManuallyDrop::new(shared),
             head: 0,
             cached_tail: Cell::new(0),
             reads_may_be_unpublished: false,
@@ -180,8 +183,10 @@ impl<T, W: WaitState> Consumer<T, W> {
         if !CACHE_TAIL || self.head == self.cached_tail.get() {
             let found_items_before = self.found_items.get();
             let items = self.reload_items();
-            if items < self.slip_below {
-                self.after_short_reload(items, found_items_before, may_slip)?;
+            if items == 0 {
+                self.recheck_empty()?;
+            } else if items < self.slip_below && found_items_before {
+                self.slip(items, may_slip);
             }
         }
         // SAFETY: we are the consumer and `head` is a filled slot: the
@@ -192,30 +197,38 @@ impl<T, W: WaitState> Consumer<T, W> {
         Ok(value)
     }
 
-    /// The rare part of [`try_pop_slipping_if`](Self::try_pop_slipping_if):
-    /// a reload found no item, or fewer than `slip_below`.
-    #[cold]
-    #[inline(never)]
-    fn after_short_reload(
-        &mut self,
-        items: usize,
-        found_items_before: bool,
-        may_slip: impl FnOnce(&W) -> bool,
-    ) -> Result<(), TryPopError> {
-        if items == 0 {
-            return self.recheck_empty();
-        }
-        if found_items_before && may_slip(&self.shared.wait_state) {
-            // Leaked reads first, so that the producer sees the room they
-            // freed while this side spins.
-            self.publish_leaked_reads();
-            let _looks = slip::slip(self.slip_below, items, || self.reload_items());
+    /// Lets a streaming producer get ahead ([`slip::slip`]) when a reload
+    /// found `items`, fewer than `slip_below`, after one that found items
+    /// too, unless `may_slip` says no.
+    ///
+    /// Inline, like every method that changes the handle's fields, so that
+    /// the handle never has its address passed to a call. A loop that pops
+    /// can then keep `head` and the cached `tail` in registers; with the
+    /// handle in memory, each pop waits for the store of the last one's
+    /// `head` to reach the load of the next.
+    #[inline(always)]
+    fn slip(&mut self, items: usize, may_slip: impl FnOnce(&W) -> bool) {
+        let leaked_reads = core::mem::take(&mut self.reads_may_be_unpublished);
+        let slipped = slip_at(
+            &self.shared,
+            self.head,
+            leaked_reads,
+            self.slip_below,
+            items,
+            may_slip,
+        );
+        if let Some((tail, _looks)) = slipped {
+            self.cached_tail.set(tail);
+            // The slip's reloads only ever found more items than `items`.
+            self.found_items.set(true);
             #[cfg(test)]
             {
                 self.slip_looks += _looks;
             }
+        } else if leaked_reads {
+            // Not slipping after all: the reads stay for the next publication.
+            self.reads_may_be_unpublished = true;
         }
-        Ok(())
     }
 
     /// Returns the oldest item without popping it, or `None` while the ring
@@ -491,27 +504,19 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// pushed just before the producer dropped, and report a disconnection
     /// with an item still in the ring.
     ///
-    /// Out of line and cold, so that the path of `try_pop` inlined into
-    /// every caller is the cached comparison and the reload only (41
-    /// instructions instead of 65 for `u64`). Moving the reload out of line
-    /// too, or the whole empty path with the pop that follows a late item,
-    /// made it smaller still but measured 15 to 40 % slower while streaming,
-    /// against this exact code in one binary.
-    #[cold]
-    #[inline(never)]
+    /// The work is out of line and cold ([`recheck_empty_at`]), so that the
+    /// path of `try_pop` inlined into every caller is the cached comparison
+    /// and the reload, and this wrapper only stores what it found. Moving
+    /// the reload out of line too, or the whole empty path with the pop
+    /// that follows a late item, made it smaller still but measured 15 to
+    /// 40 % slower while streaming, against this exact code in one binary.
+    #[inline(always)]
     pub(crate) fn recheck_empty(&mut self) -> Result<(), TryPopError> {
-        self.publish_leaked_reads();
-        if !self.shared.is_gone(EITHER_GONE) {
-            return Err(TryPopError::Empty);
-        }
-        // The Acquire load of the flag synchronized with the producer's
-        // Release, which followed its last tail store, so this reload sees
-        // the final tail.
-        if self.items_at_least(1) == 0 {
-            Err(TryPopError::Disconnected)
-        } else {
-            Ok(())
-        }
+        let leaked_reads = core::mem::take(&mut self.reads_may_be_unpublished);
+        let tail = recheck_empty_at(&self.shared, self.head, leaked_reads)?;
+        self.cached_tail.set(tail);
+        self.found_items.set(true);
+        Ok(())
     }
 
     /// The number of filled slots, reloading the producer's `tail` only
@@ -559,28 +564,15 @@ impl<T, W: WaitState> Consumer<T, W> {
     #[inline]
     fn publish_leaked_reads(&mut self) {
         if self.reads_may_be_unpublished {
-            self.publish_leaked_reads_now();
+            self.reads_may_be_unpublished = false;
+            self.publish();
         }
-    }
-
-    /// The rare part of [`publish_leaked_reads`](Self::publish_leaked_reads),
-    /// out of line so that the empty path of every pop, which spinning
-    /// consumers run in their loops, stays small.
-    #[cold]
-    #[inline(never)]
-    fn publish_leaked_reads_now(&mut self) {
-        self.reads_may_be_unpublished = false;
-        self.publish();
     }
 
     /// Publishes `head`, freeing the slots behind it, and tells the flavour.
     #[inline(always)]
     pub(crate) fn publish(&mut self) {
-        // Release: our reads and drops of the freed slots happen before the
-        // producer's Acquire load that sees this head, hence before it
-        // overwrites them.
-        self.shared.head.store(self.head, Ordering::Release);
-        self.shared.wait_state.after_pop();
+        publish_head(&self.shared, self.head);
     }
 
     /// Frees the `count` slots after `head`, whose items the consumer has
@@ -592,40 +584,152 @@ impl<T, W: WaitState> Consumer<T, W> {
     }
 }
 
+/// The work of [`Consumer::recheck_empty`], given the shared block and the
+/// consumer's `head` by value (see [`Consumer::slip`] for why): publishes
+/// `head` first if a leaked [`ReadChunk`] iterator left reads unpublished,
+/// then says why the ring looked empty, or returns the `tail` of the items
+/// that turned up after all.
+#[cold]
+#[inline(never)]
+fn recheck_empty_at<T, W: WaitState>(
+    shared: &Shared<T, W>,
+    head: usize,
+    leaked_reads: bool,
+) -> Result<usize, TryPopError> {
+    if leaked_reads {
+        publish_head(shared, head);
+    }
+    if !shared.is_gone(EITHER_GONE) {
+        return Err(TryPopError::Empty);
+    }
+    // The Acquire load of the flag synchronized with the producer's
+    // Release, which followed its last tail store, so this reload sees
+    // the final tail. Acquire on `tail` itself, as in every reload, makes
+    // the items' writes visible.
+    let tail = shared.tail.load(Ordering::Acquire);
+    if tail == head {
+        Err(TryPopError::Disconnected)
+    } else {
+        Ok(tail)
+    }
+}
+
+/// The work of [`Consumer::slip`], given the shared block and the
+/// consumer's fields by value: unless `may_slip` says no, publishes `head`
+/// if reads were left unpublished (so that the producer sees the room they
+/// freed while this side spins), then slips. Returns the last `tail` it
+/// loaded and how many looks the slip took, or `None` if it did not slip.
+#[cold]
+#[inline(never)]
+fn slip_at<T, W: WaitState>(
+    shared: &Shared<T, W>,
+    head: usize,
+    leaked_reads: bool,
+    enough: usize,
+    found: usize,
+    may_slip: impl FnOnce(&W) -> bool,
+) -> Option<(usize, u32)> {
+    if !may_slip(&shared.wait_state) {
+        return None;
+    }
+    if leaked_reads {
+        publish_head(shared, head);
+    }
+    let mut tail = head;
+    let looks = slip::slip(enough, found, || {
+        // Acquire: as in `Consumer::reload_tail`.
+        tail = shared.tail.load(Ordering::Acquire);
+        shared.positions.distance(head, tail)
+    });
+    Some((tail, looks))
+}
+
+/// Publishes the consumer's `head`, freeing the slots behind it, and tells
+/// the flavour; a function of the shared block and `head` so that the
+/// out-of-line paths can call it without the handle.
+#[inline(always)]
+fn publish_head<T, W: WaitState>(shared: &Shared<T, W>, head: usize) {
+    // Release: the consumer's reads and drops of the freed slots happen
+    // before the producer's Acquire load that sees this head, hence before
+    // it overwrites them.
+    shared.head.store(head, Ordering::Release);
+    shared.wait_state.after_pop();
+}
+
 impl<T, W: WaitState> Drop for Consumer<T, W> {
     /// Drops the items in the ring at once, oldest first, as a channel's
     /// receiver does: nobody can read them any more, and an item may hold
     /// something its sender waits to see dropped (the sending half of a
     /// reply channel, say). Items the producer pushes after this are
     /// dropped with the ring, when the producer goes too.
+    #[inline]
     fn drop(&mut self) {
-        // A `ReadChunk` iterator that was leaked with `mem::forget` may have
-        // moved items out without publishing; publish them first, so that
-        // they are not dropped a second time. Release pairs with the
-        // producer's Acquire loads of `head`, and with the `Arc` drop's
-        // synchronization like any head store.
-        self.shared.head.store(self.head, Ordering::Release);
-        self.reads_may_be_unpublished = false;
-        // Gone first, so that the producer stops pushing (its later pushes
-        // hand their values back) and a waiting producer is woken before
-        // the destructors run.
-        self.shared.mark_gone(CONSUMER_GONE);
-        self.shared.wait_state.after_consumer_drop();
-        // Counted through a first chunk, then dropped through a second: the
-        // mark below must be set between the two, and a chunk borrows the
-        // whole consumer.
-        let unread = self.read_chunk(usize::MAX).len();
-        if unread > 0 {
-            // Set before the slots are freed, so that a producer that finds
-            // the ring empty afterwards (`Acquire` on `head`, which the
-            // commit stores with `Release`) also finds the mark.
-            self.shared.mark_gone(ITEMS_DROPPED_UNREAD);
-            // A read chunk of those items, committed: each is dropped once,
-            // and if a destructor panics, the chunk still frees the items
-            // dropped so far and the panic unwinds out of this drop; the
-            // ring's own drop takes the rest.
-            self.read_chunk(unread).commit_all();
-        }
+        // Inline, with the work out of line given the shared block and
+        // `head` as values, and the `Arc` taken out of the handle (its own
+        // drop takes a reference to it): the handle's address must not
+        // reach a call, as `slip` says.
+        // SAFETY: `shared` is taken once, here, and the handle is never
+        // used again: this is its drop.
+        let shared = unsafe { ManuallyDrop::take(&mut self.shared) };
+        close_consumer_side(&shared, self.head);
+    }
+}
+
+/// The consumer's drop: publishes `head`, marks the consumer gone and
+/// drops the unread items, oldest first.
+#[inline(never)]
+fn close_consumer_side<T, W: WaitState>(shared: &Shared<T, W>, head: usize) {
+    // A `ReadChunk` iterator that was leaked with `mem::forget` may have
+    // moved items out without publishing; publish them first, so that
+    // they are not dropped a second time. Release pairs with the
+    // producer's Acquire loads of `head`, and with the `Arc` drop's
+    // synchronization like any head store.
+    shared.head.store(head, Ordering::Release);
+    // Gone first, so that the producer stops pushing (its later pushes
+    // hand their values back) and a waiting producer is woken before
+    // the destructors run.
+    shared.mark_gone(CONSUMER_GONE);
+    shared.wait_state.after_consumer_drop();
+    // Acquire: as in `Consumer::reload_tail`, so that the items' writes
+    // happen before their drops.
+    let tail = shared.tail.load(Ordering::Acquire);
+    let unread = shared.positions.distance(head, tail);
+    if unread == 0 {
+        return;
+    }
+    // Set before the slots are freed, so that a producer that finds the
+    // ring empty afterwards (`Acquire` on `head`, which the guard stores
+    // with `Release`) also finds the mark.
+    shared.mark_gone(ITEMS_DROPPED_UNREAD);
+    if !core::mem::needs_drop::<T>() {
+        publish_head(shared, tail);
+        return;
+    }
+    // If a destructor panics, the guard still frees the items dropped so
+    // far and the panic unwinds out of this drop; the ring's own drop
+    // takes the rest.
+    let mut freed = FreeOnClose {
+        shared,
+        head,
+        count: 0,
+    };
+    // SAFETY: `head .. tail` are the filled positions, which the consumer
+    // owns and nobody reads again; the guard frees them without reading.
+    unsafe { shared.drop_items_counting(head, unread, &mut freed.count) };
+}
+
+/// Frees the first `count` slots after the closing consumer's `head` when
+/// dropped, also when unwinding from a panicking destructor.
+struct FreeOnClose<'a, T, W: WaitState> {
+    shared: &'a Shared<T, W>,
+    head: usize,
+    count: usize,
+}
+
+impl<T, W: WaitState> Drop for FreeOnClose<'_, T, W> {
+    fn drop(&mut self) {
+        let head = self.shared.positions.advance(self.head, self.count);
+        publish_head(self.shared, head);
     }
 }
 

@@ -2,6 +2,7 @@
 
 use core::cell::Cell;
 use core::fmt;
+use core::mem::ManuallyDrop;
 
 use crate::chunks::WriteChunkUninit;
 use crate::positions::Positions;
@@ -41,7 +42,9 @@ const CACHE_HEAD: bool = !cfg!(ring_ablation_uncached_indices);
 /// assert_eq!(received, (0..10).collect::<Vec<_>>());
 /// ```
 pub struct Producer<T, W: WaitState = ()> {
-    pub(crate) shared: Arc<Shared<T, W>>,
+    /// The block both handles share; dropped by hand, in this handle's
+    /// drop, for the reason given there.
+    pub(crate) shared: ManuallyDrop<Arc<Shared<T, W>>>,
     /// The producer's own position, always equal to `shared.tail` once a
     /// method returns; kept here so that the producer never loads its own
     /// atomic.
@@ -61,7 +64,7 @@ impl<T, W: WaitState> Producer<T, W> {
     pub(crate) fn new(shared: Arc<Shared<T, W>>) -> Self {
         let positions = shared.positions;
         Self {
-            shared,
+            shared: ManuallyDrop::new(shared),
             tail: 0,
             full_at: Cell::new(positions.capacity()),
             positions,
@@ -401,9 +404,17 @@ impl<T, W: WaitState> Producer<T, W> {
 }
 
 impl<T, W: WaitState> Drop for Producer<T, W> {
+    #[inline]
     fn drop(&mut self) {
-        self.shared.mark_gone(PRODUCER_GONE);
-        self.shared.wait_state.after_producer_drop();
+        // Inline, with the `Arc` taken out of the handle first (its own
+        // drop takes a reference to it), so that the handle's address
+        // never reaches a call: a loop that pushes can then keep `tail`
+        // and the cached bound in registers (`Consumer::slip` says more).
+        // SAFETY: `shared` is taken once, here, and the handle is never
+        // used again: this is its drop.
+        let shared = unsafe { ManuallyDrop::take(&mut self.shared) };
+        shared.mark_gone(PRODUCER_GONE);
+        shared.wait_state.after_producer_drop();
     }
 }
 

@@ -193,6 +193,33 @@ impl<T, W> Shared<T, W> {
         unsafe { ptr::drop_in_place(item) };
     }
 
+    /// Drops the items of the `count` positions from `position` on in
+    /// place, oldest first, adding one to `dropped` just before each drop:
+    /// if a destructor panics, `dropped` still counts its item, which the
+    /// unwinding glue dropped, and the caller's guard frees that many
+    /// slots.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Self::drop_item`], for each of the positions; `*dropped`
+    /// starts at 0.
+    pub(crate) unsafe fn drop_items_counting(
+        &self,
+        position: usize,
+        count: usize,
+        dropped: &mut usize,
+    ) {
+        while *dropped < count {
+            let slot = self
+                .positions
+                .slot(self.positions.advance(position, *dropped));
+            *dropped += 1;
+            // SAFETY: the slot holds one of the caller's items, dropped
+            // once, as the caller guarantees.
+            unsafe { self.drop_item(slot) };
+        }
+    }
+
     /// A shared reference to the item in `slot`.
     ///
     /// # Safety
