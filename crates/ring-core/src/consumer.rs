@@ -35,7 +35,8 @@ const CACHE_TAIL: bool = !cfg!(ring_ablation_uncached_indices);
 /// ```
 pub struct Consumer<T, W: WaitState = ()> {
     /// The block both handles share; dropped by hand, in this handle's
-    /// drop, for the reason given there.
+    /// drop, for the reason given there. Never `.clone()` the field: that
+    /// clones the `ManuallyDrop` and leaks the `Arc`.
     pub(crate) shared: ManuallyDrop<Arc<Shared<T, W>>>,
     /// The consumer's own position. It runs ahead of `shared.head` while a
     /// [`ReadChunk`] iterator moves items out, until the iterator is dropped
@@ -201,33 +202,32 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// found `items`, fewer than `slip_below`, after one that found items
     /// too, unless `may_slip` says no.
     ///
-    /// Inline, like every method that changes the handle's fields, so that
-    /// the handle never has its address passed to a call. A loop that pops
+    /// Inline, like the rest of the pop paths, so that the handle never has
+    /// its address passed to a call. A loop that pops
     /// can then keep `head` and the cached `tail` in registers; with the
     /// handle in memory, each pop waits for the store of the last one's
     /// `head` to reach the load of the next.
     #[inline(always)]
     fn slip(&mut self, items: usize, may_slip: impl FnOnce(&W) -> bool) {
-        let leaked_reads = core::mem::take(&mut self.reads_may_be_unpublished);
         let slipped = slip_at(
             &self.shared,
             self.head,
-            leaked_reads,
+            self.cached_tail.get(),
+            self.reads_may_be_unpublished,
             self.slip_below,
-            items,
             may_slip,
         );
         if let Some((tail, _looks)) = slipped {
+            // `slip_at` published any reads a leaked iterator left.
+            self.reads_may_be_unpublished = false;
             self.cached_tail.set(tail);
-            // The slip's reloads only ever found more items than `items`.
+            // The slip's reloads only ever found more than `items`.
+            debug_assert!(self.positions.distance(self.head, tail) >= items);
             self.found_items.set(true);
             #[cfg(test)]
             {
                 self.slip_looks += _looks;
             }
-        } else if leaked_reads {
-            // Not slipping after all: the reads stay for the next publication.
-            self.reads_may_be_unpublished = true;
         }
     }
 
@@ -506,10 +506,10 @@ impl<T, W: WaitState> Consumer<T, W> {
     ///
     /// The work is out of line and cold ([`recheck_empty_at`]), so that the
     /// path of `try_pop` inlined into every caller is the cached comparison
-    /// and the reload, and this wrapper only stores what it found. Moving
-    /// the reload out of line too, or the whole empty path with the pop
-    /// that follows a late item, made it smaller still but measured 15 to
-    /// 40 % slower while streaming, against this exact code in one binary.
+    /// and the reload, and this wrapper only stores what it found. (When
+    /// all of this method was out of line, moving the reload out of line
+    /// too, or the whole empty path with the pop that follows a late item,
+    /// measured 15 to 40 % slower while streaming.)
     #[inline(always)]
     pub(crate) fn recheck_empty(&mut self) -> Result<(), TryPopError> {
         let leaked_reads = core::mem::take(&mut self.reads_may_be_unpublished);
@@ -617,16 +617,17 @@ fn recheck_empty_at<T, W: WaitState>(
 /// The work of [`Consumer::slip`], given the shared block and the
 /// consumer's fields by value: unless `may_slip` says no, publishes `head`
 /// if reads were left unpublished (so that the producer sees the room they
-/// freed while this side spins), then slips. Returns the last `tail` it
-/// loaded and how many looks the slip took, or `None` if it did not slip.
+/// freed while this side spins), then slips, starting from `tail`, the
+/// reload that found too few items. Returns the last `tail` it knows of
+/// and how many looks the slip took, or `None` if it did not slip.
 #[cold]
 #[inline(never)]
 fn slip_at<T, W: WaitState>(
     shared: &Shared<T, W>,
     head: usize,
+    mut tail: usize,
     leaked_reads: bool,
     enough: usize,
-    found: usize,
     may_slip: impl FnOnce(&W) -> bool,
 ) -> Option<(usize, u32)> {
     if !may_slip(&shared.wait_state) {
@@ -635,7 +636,7 @@ fn slip_at<T, W: WaitState>(
     if leaked_reads {
         publish_head(shared, head);
     }
-    let mut tail = head;
+    let found = shared.positions.distance(head, tail);
     let looks = slip::slip(enough, found, || {
         // Acquire: as in `Consumer::reload_tail`.
         tail = shared.tail.load(Ordering::Acquire);
@@ -698,8 +699,8 @@ fn close_consumer_side<T, W: WaitState>(shared: &Shared<T, W>, head: usize) {
         return;
     }
     // Set before the slots are freed, so that a producer that finds the
-    // ring empty afterwards (`Acquire` on `head`, which the guard stores
-    // with `Release`) also finds the mark.
+    // ring empty afterwards (`Acquire` on `head`, which the guard or the
+    // `publish_head` below stores with `Release`) also finds the mark.
     shared.mark_gone(ITEMS_DROPPED_UNREAD);
     if !core::mem::needs_drop::<T>() {
         publish_head(shared, tail);

@@ -43,7 +43,8 @@ const CACHE_HEAD: bool = !cfg!(ring_ablation_uncached_indices);
 /// ```
 pub struct Producer<T, W: WaitState = ()> {
     /// The block both handles share; dropped by hand, in this handle's
-    /// drop, for the reason given there.
+    /// drop, for the reason given there. Never `.clone()` the field: that
+    /// clones the `ManuallyDrop` and leaks the `Arc`.
     pub(crate) shared: ManuallyDrop<Arc<Shared<T, W>>>,
     /// The producer's own position, always equal to `shared.tail` once a
     /// method returns; kept here so that the producer never loads its own
