@@ -6,7 +6,7 @@
 //! around: the run up to the end of the storage and the run from slot 0.
 
 use core::fmt;
-use core::mem::{self, MaybeUninit};
+use core::mem::MaybeUninit;
 
 use crate::{Consumer, Producer, WaitState};
 
@@ -336,10 +336,6 @@ impl<'a, T, W: WaitState> ReadChunk<'a, T, W> {
             consumer: self.consumer,
             count: 0,
         };
-        if !mem::needs_drop::<T>() {
-            freed.count = count;
-            return;
-        }
         let head = freed.consumer.head;
         // SAFETY: the positions are the chunk's filled slots, each dropped
         // once, and `freed` frees them without reading them again.

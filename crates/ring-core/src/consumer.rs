@@ -203,10 +203,10 @@ impl<T, W: WaitState> Consumer<T, W> {
     /// too, unless `may_slip` says no.
     ///
     /// Inline, like the rest of the pop paths, so that the handle never has
-    /// its address passed to a call. A loop that pops
-    /// can then keep `head` and the cached `tail` in registers; with the
-    /// handle in memory, each pop waits for the store of the last one's
-    /// `head` to reach the load of the next.
+    /// its address passed to a call. A loop that pops can then keep `head`
+    /// and the cached `tail` in registers; with the handle in memory, each
+    /// pop waits for the store of the last one's `head` to reach the load
+    /// of the next.
     #[inline(always)]
     fn slip(&mut self, items: usize, may_slip: impl FnOnce(&W) -> bool) {
         let slipped = slip_at(
@@ -699,13 +699,9 @@ fn close_consumer_side<T, W: WaitState>(shared: &Shared<T, W>, head: usize) {
         return;
     }
     // Set before the slots are freed, so that a producer that finds the
-    // ring empty afterwards (`Acquire` on `head`, which the guard or the
-    // `publish_head` below stores with `Release`) also finds the mark.
+    // ring empty afterwards (`Acquire` on `head`, which the guard stores
+    // with `Release`) also finds the mark.
     shared.mark_gone(ITEMS_DROPPED_UNREAD);
-    if !core::mem::needs_drop::<T>() {
-        publish_head(shared, tail);
-        return;
-    }
     // If a destructor panics, the guard still frees the items dropped so
     // far and the panic unwinds out of this drop; the ring's own drop
     // takes the rest.

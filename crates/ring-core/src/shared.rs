@@ -197,18 +197,23 @@ impl<T, W> Shared<T, W> {
     /// place, oldest first, adding one to `dropped` just before each drop:
     /// if a destructor panics, `dropped` still counts its item, which the
     /// unwinding glue dropped, and the caller's guard frees that many
-    /// slots.
+    /// slots. Items without a destructor are all counted at once.
     ///
     /// # Safety
     ///
     /// As for [`Self::drop_item`], for each of the positions; `*dropped`
     /// starts at 0.
+    #[inline]
     pub(crate) unsafe fn drop_items_counting(
         &self,
         position: usize,
         count: usize,
         dropped: &mut usize,
     ) {
+        if !mem::needs_drop::<T>() {
+            *dropped = count;
+            return;
+        }
         while *dropped < count {
             let slot = self
                 .positions
